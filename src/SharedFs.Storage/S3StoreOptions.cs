@@ -1,0 +1,22 @@
+namespace SharedFs.Storage;
+
+/// <summary>Where the bucket is and how to talk to it.</summary>
+public sealed record S3StoreOptions
+{
+    public required Uri Endpoint { get; init; }
+    public string Region { get; init; } = "us-east-1";
+    public required string AccessKeyId { get; init; }
+    public required string SecretAccessKey { get; init; }
+    public required string Bucket { get; init; }
+    /// <summary>Path-style addressing (endpoint/bucket/key), needed by most self-hosted servers.</summary>
+    public bool PathStyle { get; init; } = true;
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public int MaxRetries { get; init; } = 4;
+    /// <summary>Objects at least this large are uploaded in parts.</summary>
+    public long MultipartThreshold { get; init; } = 32L * 1024 * 1024;
+    public long PartSize { get; init; } = 16L * 1024 * 1024;
+    /// <summary>Parts uploaded (or ranges fetched) at once for one object.</summary>
+    public int Parallelism { get; init; } = 4;
+
+    public override string ToString() => $"S3StoreOptions {{ Endpoint = {Endpoint}, Region = {Region}, Bucket = {Bucket}, PathStyle = {PathStyle} }}";
+}
