@@ -1,0 +1,51 @@
+#!/bin/bash
+# Runs every test of the solution against one throwaway Ceph RADOS Gateway shared by all test assemblies,
+# then prints the totals taken from the test results as the last line: "N passed, N failed".
+# Arguments are passed to `dotnet test` (e.g. --filter).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=$(mktemp -d /tmp/sharedfs-test-results.XXXXXX)
+export CEPH_S3_DIR=$results/ceph
+export CEPH_S3_PORT_BASE=${CEPH_S3_PORT_BASE:-$((20000 + RANDOM % 30000))}
+export CEPH_S3_ACCESS_KEY=SHAREDFSTESTKEY
+export CEPH_S3_SECRET_KEY=test-secret-$RANDOM$RANDOM
+
+cleanup() {
+  tests/ceph/ceph-s3.sh down 2>/dev/null
+  # Nothing may stay mounted by a test that crashed: lazily unmount what is left of ours.
+  grep -E ' fuse\.(sharedfs|s3fs|rclone)' /proc/self/mounts | awk '{print $2}' | grep -E '^/tmp/' |
+    while read -r mount; do umount -l "$(printf '%b' "$mount")" 2>/dev/null; done
+  rm -rf "$results"
+}
+trap cleanup EXIT
+
+endpoint=$(tests/ceph/ceph-s3.sh up | sed -n 's/^endpoint=//p')
+if [[ -z $endpoint ]]; then
+  echo "tests: the Ceph gateway did not start" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export SHAREDFS_TEST_S3_ENDPOINT=$endpoint
+export SHAREDFS_TEST_S3_ACCESS_KEY=$CEPH_S3_ACCESS_KEY
+export SHAREDFS_TEST_S3_SECRET_KEY=$CEPH_S3_SECRET_KEY
+
+dotnet test SharedFsInit.sln --no-restore --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results/trx" --blame-hang-timeout 10m "$@"
+status=$?
+
+passed=0 failed=0 total=0
+for trx in "$results"/trx/*.trx; do
+  [[ -f $trx ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  passed=$((passed + $(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")))
+  failed=$((failed + $(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")))
+  total=$((total + $(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")))
+done
+# A test that did not run (skipped, timed out, crashed host) counts as failed: nothing passes by default.
+not_run=$((total - passed - failed))
+if ((total == 0)); then failed=$((failed + 1)); echo "tests: no test was executed" >&2; fi
+if ((not_run > 0)); then echo "tests: $not_run tests did not run to completion" >&2; failed=$((failed + not_run)); fi
+if ((status != 0 && failed == 0)); then failed=1; echo "tests: dotnet test failed (exit $status)" >&2; fi
+echo "$passed passed, $failed failed"
+((failed == 0))
