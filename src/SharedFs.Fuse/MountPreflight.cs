@@ -1,0 +1,42 @@
+using SharedFs.Fuse.Native;
+
+namespace SharedFs.Fuse;
+
+/// <summary>
+/// Checks done before libfuse is called, so the usual mistakes give a clear FuseMountException instead of
+/// a terse libfuse line on stderr.
+/// </summary>
+internal static class MountPreflight
+{
+    /// <summary>Returns the normalized absolute mount point.</summary>
+    public static string Check(string mountPoint)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new FuseMountException("FUSE mounts are only supported on Linux");
+        ArgumentException.ThrowIfNullOrWhiteSpace(mountPoint);
+        string full = MountTable.Normalize(mountPoint);
+
+        if (!File.Exists("/dev/fuse"))
+            throw new FuseMountException("/dev/fuse is missing: load the fuse module, or run the container with --device /dev/fuse");
+        uint euid = LibC.GetEffectiveUserId();
+        if (euid != 0)
+            throw new FuseMountException($"mounting needs root (CAP_SYS_ADMIN) but the effective uid is {euid}");
+
+        int errno = LibC.ProbeErrno(full);
+        if (errno == LibC.ENOTCONN)
+            throw new FuseMountException($"'{full}' is a dead FUSE mount (Transport endpoint is not connected): " +
+                                         "clear it with MountTable.TryClearStaleMount or 'umount -l'");
+        if (errno == LibC.ENOENT)
+            throw new FuseMountException($"mount point '{full}' does not exist");
+        if (errno != 0)
+            throw new FuseMountException($"mount point '{full}' is not accessible: {LibC.Describe(errno)}");
+        if (!Directory.Exists(full))
+            throw new FuseMountException($"mount point '{full}' is not a directory");
+        if (MountTable.IsFuseMount(full))
+            throw new FuseMountException($"a FUSE filesystem is already mounted at '{full}'");
+
+        if (!NativeLibraryResolver.TryLoadFuse(out string? error))
+            throw new FuseMountException(error!);
+        return full;
+    }
+}

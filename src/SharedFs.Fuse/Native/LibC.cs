@@ -1,0 +1,27 @@
+using System.Runtime.InteropServices;
+
+namespace SharedFs.Fuse.Native;
+
+/// <summary>The few libc calls the binding needs beyond libfuse (unmount policy, preflight checks).</summary>
+internal static partial class LibC
+{
+    public const int MNT_DETACH = 2;
+    public const int F_OK = 0;
+    public const int EINVAL = 22, EBUSY = 16, ENOENT = 2, ENOTDIR = 20, ENOTCONN = 107, EPERM = 1;
+
+    static LibC() => NativeLibraryResolver.EnsureRegistered();
+
+    [LibraryImport(NativeLibraryResolver.CLibrary, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Umount2(string target, int flags);
+
+    [LibraryImport(NativeLibraryResolver.CLibrary, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Access(string path, int mode);
+
+    [LibraryImport(NativeLibraryResolver.CLibrary, EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUserId();
+
+    /// <summary>errno of access(path, F_OK), 0 when the path is reachable.</summary>
+    public static int ProbeErrno(string path) => Access(path, F_OK) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    public static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+}
