@@ -17,6 +17,13 @@ public sealed record S3StoreOptions
     public long PartSize { get; init; } = 16L * 1024 * 1024;
     /// <summary>Parts uploaded (or ranges fetched) at once for one object.</summary>
     public int Parallelism { get; init; } = 4;
+    /// <summary>First wait before a retry; doubled at each attempt (with jitter) up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Objects at least this large are copied with UploadPartCopy (S3 refuses a single COPY above 5 GiB).</summary>
+    public long MultipartCopyThreshold { get; init; } = 5L * 1024 * 1024 * 1024;
+    /// <summary>Size of one UploadPartCopy part (server-side, so large parts cost nothing locally).</summary>
+    public long CopyPartSize { get; init; } = 512L * 1024 * 1024;
 
     public override string ToString() => $"S3StoreOptions {{ Endpoint = {Endpoint}, Region = {Region}, Bucket = {Bucket}, PathStyle = {PathStyle} }}";
 }

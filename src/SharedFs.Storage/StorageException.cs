@@ -18,4 +18,15 @@ public sealed class StorageException(StorageErrorKind kind, string message, Exce
     : Exception(message, inner)
 {
     public StorageErrorKind Kind { get; } = kind;
+
+    /// <summary>The S3 error code the server sent ("NoSuchKey", "SlowDown"…), when it sent one.</summary>
+    public string? ServerCode { get; init; }
+
+    public int? HttpStatus { get; init; }
+
+    /// <summary>For batch operations: the keys that failed and why (the other keys succeeded).</summary>
+    public IReadOnlyList<KeyError> KeyErrors { get; init; } = [];
 }
+
+/// <summary>One key of a batch that failed, with the server's code and message.</summary>
+public sealed record KeyError(string Key, string Code, string Message);
