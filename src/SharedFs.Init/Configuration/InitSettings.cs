@@ -1,0 +1,20 @@
+namespace SharedFs.Init.Configuration;
+
+/// <summary>The validated configuration. Holds the secret inside <see cref="Credentials"/>, whose ToString hides it.</summary>
+internal sealed record InitSettings
+{
+    public S3Credentials? Credentials { get; init; }
+    public IReadOnlyList<string> Symlinks { get; init; } = [];
+    public Uri? Endpoint { get; init; }
+    public string Region { get; init; } = "us-east-1";
+    public string MountPath { get; init; } = "/storage";
+    public string AppRoot { get; init; } = Directory.GetCurrentDirectory();
+    public TimeSpan CacheTtl { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(25);
+    public string? StagingDirectory { get; init; }
+    /// <summary>Signal only the app's process, not its process group (and do not make it a group leader).</summary>
+    public bool SingleChild { get; init; }
+    /// <summary>Run as a plain init: no storage, no symlinks.</summary>
+    public bool NoMount { get; init; }
+}

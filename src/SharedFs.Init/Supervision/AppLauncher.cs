@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using SharedFs.Init.Commands;
+
+namespace SharedFs.Init.Supervision;
+
+/// <summary>
+/// Starts the app through this same executable in exec-child mode. System.Diagnostics.Process is used on purpose:
+/// as PID 1 the runtime reaps every child on SIGCHLD and keeps the exit status only for the children it started.
+/// </summary>
+internal sealed class AppLauncher(string executable, IReadOnlyList<string> prefixArgs)
+{
+    /// <summary>The running binary: the NativeAOT executable or apphost, or "dotnet sharedfs-init.dll".</summary>
+    public static AppLauncher ForThisProcess()
+    {
+        string path = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find the sharedfs-init executable");
+        if (Path.GetFileNameWithoutExtension(path) == "dotnet")
+            return new AppLauncher(path, [Path.Combine(AppContext.BaseDirectory, "sharedfs-init.dll")]);
+        return new AppLauncher(path, []);
+    }
+
+    public Process Start(IReadOnlyList<string> command, bool singleChild)
+    {
+        var info = new ProcessStartInfo(executable) { UseShellExecute = false };
+        foreach (string arg in prefixArgs) info.ArgumentList.Add(arg);
+        info.ArgumentList.Add(ArgumentParser.ExecChildFlag);
+        if (singleChild) info.ArgumentList.Add("--single-child");
+        info.ArgumentList.Add("--");
+        foreach (string arg in command) info.ArgumentList.Add(arg);
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {executable}");
+    }
+}

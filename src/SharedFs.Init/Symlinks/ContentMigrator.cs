@@ -1,0 +1,88 @@
+namespace SharedFs.Init.Symlinks;
+
+/// <summary>
+/// Moves what the slug shipped in APP_ROOT/P into MOUNT/P without overwriting anything storage already has.
+/// Copy then delete (rename across filesystems fails with EXDEV); the copy lands under a temporary name and is
+/// renamed into place, and the local file is deleted only after that, so an interrupted run loses nothing and a
+/// rerun resumes. Entries that cannot go (name taken in storage with other content, symlinks, special files) are
+/// kept in the <see cref="ConflictStore"/>.
+/// </summary>
+internal sealed class ContentMigrator(ConflictStore conflicts)
+{
+    private const string TemporarySuffix = ".sharedfs-tmp";
+
+    public sealed record Result(int FilesMoved, IReadOnlyList<Conflict> Conflicts);
+
+    public Result Migrate(string localDirectory, string storageDirectory, string relativePath)
+    {
+        var found = new List<Conflict>();
+        int moved = MigrateDirectory(localDirectory, storageDirectory, relativePath, found);
+        return new Result(moved, found);
+    }
+
+    private int MigrateDirectory(string local, string storage, string relative, List<Conflict> found)
+    {
+        int moved = 0;
+        foreach (string localPath in Directory.EnumerateFileSystemEntries(local).Order(StringComparer.Ordinal).ToList())
+        {
+            string name = Path.GetFileName(localPath);
+            string storagePath = Path.Combine(storage, name);
+            string entry = $"{relative}/{name}";
+            var info = new FileInfo(localPath);
+
+            if (info.LinkTarget is not null || (!info.Exists && !Directory.Exists(localPath)))
+                found.Add(Keep(localPath, entry, "symlinks and special files are not stored in the bucket"));
+            else if (Directory.Exists(localPath))
+            {
+                if (File.Exists(storagePath))
+                {
+                    found.Add(Keep(localPath, entry, "storage has a file where the slug has a directory"));
+                    continue;
+                }
+                Directory.CreateDirectory(storagePath);
+                moved += MigrateDirectory(localPath, storagePath, entry, found);
+                if (!Directory.EnumerateFileSystemEntries(localPath).Any()) Directory.Delete(localPath);
+            }
+            else if (File.Exists(storagePath) || Directory.Exists(storagePath))
+            {
+                if (File.Exists(storagePath) && SameContent(localPath, storagePath)) File.Delete(localPath);
+                else found.Add(Keep(localPath, entry, "storage already has a different entry with that name"));
+            }
+            else
+            {
+                CopyIntoPlace(info, storagePath);
+                File.Delete(localPath);
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    private static void CopyIntoPlace(FileInfo source, string destination)
+    {
+        string temporary = destination + TemporarySuffix;
+        File.Copy(source.FullName, temporary, overwrite: true); // a leftover from an interrupted run is replaced
+        File.SetLastWriteTimeUtc(temporary, source.LastWriteTimeUtc);
+        File.Move(temporary, destination, overwrite: false);
+    }
+
+    private Conflict Keep(string localPath, string relativePath, string reason) =>
+        new(relativePath, conflicts.Keep(localPath, relativePath), reason);
+
+    private static bool SameContent(string a, string b)
+    {
+        var infoA = new FileInfo(a);
+        var infoB = new FileInfo(b);
+        if (infoA.Length != infoB.Length) return false;
+        const int BufferSize = 64 * 1024;
+        using FileStream streamA = infoA.OpenRead(), streamB = infoB.OpenRead();
+        byte[] bufferA = new byte[BufferSize], bufferB = new byte[BufferSize];
+        while (true)
+        {
+            int read = streamA.ReadAtLeast(bufferA, BufferSize, throwOnEndOfStream: false);
+            streamB.ReadExactly(bufferB, 0, read);
+            if (!bufferA.AsSpan(0, read).SequenceEqual(bufferB.AsSpan(0, read))) return false;
+            if (read < BufferSize) return true;
+        }
+    }
+}
