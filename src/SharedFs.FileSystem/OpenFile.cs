@@ -1,0 +1,231 @@
+using SharedFs.Fuse;
+using SharedFs.Storage;
+
+namespace SharedFs.FileSystem;
+
+/// <summary>
+/// The state of one open path, shared by all its handles. Until the first write it is only a description of
+/// the stored object (reads go through <see cref="ReadAhead"/>). From the first write or truncate it owns a
+/// sparse staging file plus two range maps: what was written since the last upload, and what was fetched
+/// from the stored object. Untouched ranges stay in the bucket; an upload copies them on the server.
+/// All content operations take the per-file lock (never a global one).
+/// </summary>
+internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) : IDisposable
+{
+    /// <summary>Below this size an upload sends the whole file instead of composing it.</summary>
+    public const long WholeUploadThreshold = 8L << 20;
+    private const int FetchBufferSize = 4 << 20;
+
+    private readonly Lock _lock = new();
+    private readonly RangeSet _written = new();
+    private readonly RangeSet _fetched = new();
+    private StagingFile? _staging;
+    private long _size = node.Size;
+    /// <summary>The prefix of the stored object that is still part of the file (0 for a new file).</summary>
+    private long _copyable = existsInStore ? node.Size : 0;
+    private bool _dirty = !existsInStore;
+
+    public string Path { get; private set; } = path;
+    public NodeInfo Node { get; private set; } = node;
+    /// <summary>Open handles; the file leaves the table when the last one is released (and nothing is pending).</summary>
+    public int OpenCount { get; set; }
+    /// <summary>Unlinked while open: keeps serving its handles, never uploaded again.</summary>
+    public bool Unlinked { get; set; }
+    public bool IsDirty => Volatile.Read(ref _dirty) && !Unlinked;
+    public bool HasStaging => Volatile.Read(ref _staging) is not null;
+    public long Size => Interlocked.Read(ref _size);
+    public string Key => ObjectKeys.FileKey(Path);
+
+    /// <summary>The attributes as they are now (size of the unsaved content included).</summary>
+    public NodeInfo Current => Node with { Size = Size };
+
+    public void MoveTo(string newPath)
+    {
+        lock (_lock) Path = newPath;
+    }
+
+    public void UpdateNode(Func<NodeInfo, NodeInfo> change)
+    {
+        lock (_lock) Node = change(Node);
+    }
+
+    /// <summary>The stored object changed elsewhere and nothing is dirty here: forget what was fetched.</summary>
+    public bool TryRefresh(NodeInfo stored)
+    {
+        lock (_lock)
+        {
+            if (_dirty || _staging is not null && !_written.IsEmpty) return false;
+            if (stored.ETag == Node.ETag && stored.Size == Node.Size) return true;
+            _staging?.Dispose();
+            _staging = null;
+            _fetched.Clear();
+            Node = stored;
+            _size = stored.Size;
+            _copyable = stored.Size;
+            return true;
+        }
+    }
+
+    public void Write(StagingArea staging, long offset, ReadOnlySpan<byte> data)
+    {
+        lock (_lock)
+        {
+            var file = EnsureStaging(staging);
+            file.Write(offset, data);
+            _written.Add(offset, offset + data.Length);
+            if (offset + data.Length > _size) Interlocked.Exchange(ref _size, offset + data.Length);
+            var now = Now();
+            Node = Node with { ModifyTime = now, ChangeTime = now };
+            Volatile.Write(ref _dirty, true);
+        }
+    }
+
+    public void Truncate(StagingArea staging, long length)
+    {
+        lock (_lock)
+        {
+            var file = EnsureStaging(staging);
+            if (length < _size)
+            {
+                _written.TruncateTo(length);
+                _fetched.TruncateTo(length);
+                _copyable = Math.Min(_copyable, length);
+            }
+            // Shrinking drops stale bytes; growing leaves a hole that reads as zeros.
+            file.SetLength(length);
+            Interlocked.Exchange(ref _size, length);
+            var now = Now();
+            Node = Node with { ModifyTime = now, ChangeTime = now };
+            Volatile.Write(ref _dirty, true);
+        }
+    }
+
+    /// <summary>Reads from the staging file, fetching from the stored object the ranges not yet local.</summary>
+    public int ReadStaged(IObjectStore store, Span<byte> buffer, long offset)
+    {
+        lock (_lock)
+        {
+            if (_staging is null) throw new InvalidOperationException("not staged");
+            if (offset >= _size) return 0;
+            var count = (int)Math.Min(buffer.Length, _size - offset);
+            // Fetch in aligned megabytes so that small reads do not become many small GETs.
+            var alignedStart = offset / ReadAhead.ChunkSize * ReadAhead.ChunkSize;
+            var alignedEnd = Math.Min(_copyable, (offset + count + ReadAhead.ChunkSize - 1) / ReadAhead.ChunkSize * ReadAhead.ChunkSize);
+            EnsureLocal(store, alignedStart, alignedEnd);
+            _staging.Read(offset, buffer[..count]);
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// Uploads the content and metadata when dirty. On failure the data stays staged and dirty for a retry.
+    /// Returns the stored object's info, or null when there was nothing to do.
+    /// </summary>
+    public ObjectInfo? Upload(IObjectStore store, StagingArea staging)
+    {
+        lock (_lock)
+        {
+            if (!_dirty || Unlinked) return null;
+            var key = Key;
+            var options = MetadataCodec.WriteOptions(Node with { Size = _size });
+            ObjectInfo result;
+            if (_size == 0)
+            {
+                result = store.UploadAsync(key, new MemoryStream([], false), 0, options).GetAwaiter().GetResult();
+            }
+            else if (_size <= WholeUploadThreshold || _copyable == 0)
+            {
+                var file = EnsureStaging(staging);
+                EnsureLocal(store, 0, Math.Min(_size, _copyable));
+                using var content = file.OpenRead(0, _size);
+                result = store.UploadAsync(key, content, _size, options).GetAwaiter().GetResult();
+            }
+            else
+            {
+                var file = EnsureStaging(staging);
+                var segments = ComposePlan.Build(_size, _copyable, _written);
+                var pieces = new List<ObjectPiece>(segments.Count);
+                var streams = new List<Stream>();
+                try
+                {
+                    foreach (var segment in segments)
+                    {
+                        if (segment.Local)
+                        {
+                            EnsureLocal(store, segment.Start, Math.Min(segment.End, _copyable));
+                            var stream = file.OpenRead(segment.Start, segment.Length);
+                            streams.Add(stream);
+                            pieces.Add(new ObjectPiece.Local(stream, 0, segment.Length));
+                        }
+                        else
+                        {
+                            pieces.Add(new ObjectPiece.Copied(key, segment.Start, segment.Length));
+                        }
+                    }
+                    result = store.ComposeAsync(key, pieces, options).GetAwaiter().GetResult();
+                }
+                finally
+                {
+                    foreach (var stream in streams) stream.Dispose();
+                }
+            }
+            // Everything local is now a faithful copy of the stored object.
+            foreach (var (start, end) in _written.Ranges) _fetched.Add(start, end);
+            _written.Clear();
+            _copyable = _size;
+            Node = Node with { ETag = result.ETag, Size = _size, ContentType = result.ContentType ?? Node.ContentType };
+            Volatile.Write(ref _dirty, false);
+            return result;
+        }
+    }
+
+    /// <summary>Forces an upload at the next flush (the metadata changed while content is pending).</summary>
+    public void MarkDirty()
+    {
+        lock (_lock) Volatile.Write(ref _dirty, true);
+    }
+
+    private StagingFile EnsureStaging(StagingArea staging)
+    {
+        if (_staging is null)
+        {
+            var file = staging.Create();
+            file.SetLength(_size);
+            Volatile.Write(ref _staging, file);
+        }
+        return _staging!;
+    }
+
+    /// <summary>Makes [start, end) of the stored object local in the staging file (ranges written locally win).</summary>
+    private void EnsureLocal(IObjectStore store, long start, long end)
+    {
+        if (end <= start || _staging is null) return;
+        foreach (var (gapStart, gapEnd) in _fetched.Gaps(start, end))
+        {
+            foreach (var (s, e) in _written.Gaps(gapStart, gapEnd))
+            {
+                var buffer = new byte[(int)Math.Min(FetchBufferSize, e - s)];
+                for (var position = s; position < e;)
+                {
+                    var wanted = (int)Math.Min(buffer.Length, e - position);
+                    var n = store.ReadAsync(Key, position, buffer.AsMemory(0, wanted)).GetAwaiter().GetResult();
+                    if (n <= 0) break; // the stored object is shorter than we thought: the rest reads as zeros
+                    _staging.Write(position, buffer.AsSpan(0, n));
+                    position += n;
+                }
+                _fetched.Add(s, e);
+            }
+        }
+    }
+
+    private static TimeSpec Now() => TimeSpec.FromDateTimeOffset(DateTimeOffset.UtcNow);
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _staging?.Dispose();
+            _staging = null;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+namespace SharedFs.FileSystem;
+
+/// <summary>One open(2) of a file: the shared file state plus this handle's read-ahead.</summary>
+internal sealed class FileHandle(OpenFile file, int flags) : IDisposable
+{
+    public OpenFile File { get; } = file;
+    public int Flags { get; } = flags;
+    public ReadAhead? ReadAhead { get; set; }
+    public Lock Lock { get; } = new();
+
+    public void Dispose()
+    {
+        lock (Lock)
+        {
+            ReadAhead?.Dispose();
+            ReadAhead = null;
+        }
+    }
+}
+
+/// <summary>
+/// Open files by path and handles by number. The table lock only guards these maps (no I/O under it).
+/// A file whose last handle is released while its upload failed stays here as "pending" until a later flush.
+/// </summary>
+internal sealed class OpenFileTable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, OpenFile> _byPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, FileHandle> _handles = [];
+    private readonly List<OpenFile> _pending = [];
+    private ulong _nextHandle;
+
+    public OpenFile? Find(string path)
+    {
+        lock (_lock) return _byPath.GetValueOrDefault(path);
+    }
+
+    /// <summary>Registers <paramref name="candidate"/> for its path unless another open file is there; returns the one in use.</summary>
+    public OpenFile AddOrGet(OpenFile candidate)
+    {
+        lock (_lock)
+        {
+            if (_byPath.TryGetValue(candidate.Path, out var existing)) return existing;
+            _byPath[candidate.Path] = candidate;
+            return candidate;
+        }
+    }
+
+    public ulong OpenHandle(OpenFile file, int flags)
+    {
+        lock (_lock)
+        {
+            file.OpenCount++;
+            var id = ++_nextHandle;
+            _handles[id] = new FileHandle(file, flags);
+            return id;
+        }
+    }
+
+    public FileHandle? Handle(ulong id)
+    {
+        lock (_lock) return _handles.GetValueOrDefault(id);
+    }
+
+    /// <summary>Drops a handle; returns its file when that was the last handle (the caller finishes it).</summary>
+    public OpenFile? CloseHandle(ulong id)
+    {
+        FileHandle? handle;
+        lock (_lock)
+        {
+            if (!_handles.Remove(id, out handle)) return null;
+            handle.File.OpenCount--;
+            if (handle.File.OpenCount > 0) { handle.Dispose(); return null; }
+        }
+        handle.Dispose();
+        return handle.File;
+    }
+
+    /// <summary>After the last release: forget the file, or keep it pending when its data could not be uploaded.</summary>
+    public void Retire(OpenFile file, bool pendingUpload)
+    {
+        lock (_lock)
+        {
+            if (file.OpenCount > 0) return;
+            if (pendingUpload)
+            {
+                if (!_pending.Contains(file)) _pending.Add(file);
+                return;
+            }
+            _pending.Remove(file);
+            if (_byPath.TryGetValue(file.Path, out var current) && ReferenceEquals(current, file)) _byPath.Remove(file.Path);
+        }
+        file.Dispose();
+    }
+
+    /// <summary>The path no longer names this file (unlinked or renamed over).</summary>
+    public void Detach(OpenFile file)
+    {
+        lock (_lock)
+        {
+            if (_byPath.TryGetValue(file.Path, out var current) && ReferenceEquals(current, file)) _byPath.Remove(file.Path);
+            _pending.Remove(file);
+        }
+    }
+
+    /// <summary>Moves the open files at or below <paramref name="from"/> to the same place below <paramref name="to"/>.</summary>
+    public void Move(string from, string to)
+    {
+        lock (_lock)
+        {
+            foreach (var file in _byPath.Values.Where(f => ObjectKeys.IsSameOrBelow(f.Path, from)).ToList())
+            {
+                _byPath.Remove(file.Path);
+                var newPath = to + file.Path[from.Length..];
+                file.MoveTo(newPath);
+                _byPath[newPath] = file;
+            }
+        }
+    }
+
+    /// <summary>Open files at or below a path (for rename and rmdir).</summary>
+    public List<OpenFile> Below(string path)
+    {
+        lock (_lock) return _byPath.Values.Where(f => ObjectKeys.IsSameOrBelow(f.Path, path)).ToList();
+    }
+
+    /// <summary>Open files directly inside a directory (readdir shows files created but not yet uploaded).</summary>
+    public List<OpenFile> InDirectory(string directory)
+    {
+        lock (_lock) return _byPath.Values.Where(f => ObjectKeys.ParentPath(f.Path) == directory).ToList();
+    }
+
+    public List<OpenFile> Dirty()
+    {
+        lock (_lock) return _byPath.Values.Concat(_pending).Distinct().Where(f => f.IsDirty).ToList();
+    }
+}

@@ -1,0 +1,248 @@
+using SharedFs.Fuse;
+
+namespace SharedFs.FileSystem;
+
+/// <summary>open, create, read, write, truncate, flush, fsync, release, unlink.</summary>
+internal sealed partial class SharedFileSystem
+{
+    private const int OTrunc = 0x200;
+
+    public override int Open(string path, ref OpenInfo info)
+    {
+        ulong handle = 0;
+        var keepCache = false;
+        var flags = info.Flags;
+        var result = Guard("open", path, () =>
+        {
+            if (CheckName(path) is < 0 and var error) return error;
+            var file = _open.Find(path);
+            if (file is null || !file.IsDirty)
+            {
+                // Close-to-open: every open asks the bucket for the current version.
+                var stored = Wait(ResolveAsync(path));
+                _attributes.Set(path, stored);
+                if (stored is null) return -Errno.ENOENT;
+                if (stored.Kind == NodeKind.Directory) return -Errno.EISDIR;
+                if (file is null)
+                {
+                    file = _open.AddOrGet(new OpenFile(path, stored, existsInStore: true));
+                }
+                file.TryRefresh(stored);
+            }
+            return OpenExisting(file, path, flags, out handle, out keepCache);
+        });
+        if (result == 0)
+        {
+            info.Handle = handle;
+            info.KeepCache = keepCache;
+        }
+        return result;
+    }
+
+    private int OpenExisting(OpenFile file, string path, int flags, out ulong handle, out bool keepCache)
+    {
+        handle = _open.OpenHandle(file, flags);
+        if ((flags & OTrunc) != 0 && file.Size > 0) file.Truncate(_staging, 0);
+        // Keep the kernel's pages only when they are of the version stored now (or of our own pending data).
+        var current = file.Node;
+        keepCache = file.IsDirty || _versions.IsCurrent(path, current.ETag, current.Size);
+        if (!file.IsDirty) _versions.Remember(path, current.ETag, current.Size);
+        return 0;
+    }
+
+    public override int Create(string path, uint mode, ref OpenInfo info)
+    {
+        ulong handle = 0;
+        var flags = info.Flags;
+        var result = Guard("create", path, () =>
+        {
+            if (CheckName(path) is < 0 and var error) return error;
+            var existing = Lookup(path);
+            if (existing is { Kind: NodeKind.Directory }) return -Errno.EISDIR;
+            var (uid, gid) = Caller();
+            var now = Now();
+            var node = new NodeInfo
+            {
+                Kind = NodeKind.File, Permissions = mode & FileMode.PermissionMask, Uid = uid, Gid = gid, Size = 0,
+                ModifyTime = now, ChangeTime = now, AccessTime = now,
+            };
+            // Not uploaded now: the first flush (close) stores it, even empty; until then this mount shows it.
+            var file = _open.AddOrGet(new OpenFile(path, node, existsInStore: false));
+            if (file.Size > 0 && (flags & OTrunc) != 0) file.Truncate(_staging, 0);
+            handle = _open.OpenHandle(file, flags);
+            _versions.Forget(path);
+            Changed(path, file.Current);
+            return 0;
+        });
+        if (result == 0)
+        {
+            info.Handle = handle;
+            info.KeepCache = false;
+        }
+        return result;
+    }
+
+    public override int Read(string path, Span<byte> buffer, long offset, ref OpenInfo info)
+    {
+        var handle = _open.Handle(info.Handle);
+        if (handle is null) return -Errno.EBADF;
+        try
+        {
+            var file = handle.File;
+            if (file.HasStaging) return file.ReadStaged(_store, buffer, offset);
+            ReadAhead reader;
+            lock (handle.Lock)
+            {
+                var node = file.Node;
+                if (handle.ReadAhead is not { } existing || existing.Key != file.Key || existing.Size != node.Size)
+                {
+                    handle.ReadAhead?.Dispose();
+                    handle.ReadAhead = new ReadAhead(_store, file.Key, node.Size);
+                }
+                reader = handle.ReadAhead;
+            }
+            return reader.Read(buffer, offset);
+        }
+        catch (Exception e)
+        {
+            return ToErrno("read", path, e);
+        }
+    }
+
+    public override int Write(string path, ReadOnlySpan<byte> data, long offset, ref OpenInfo info)
+    {
+        var handle = _open.Handle(info.Handle);
+        if (handle is null) return -Errno.EBADF;
+        try
+        {
+            handle.File.Write(_staging, offset, data);
+            return data.Length;
+        }
+        catch (Exception e)
+        {
+            return ToErrno("write", path, e);
+        }
+    }
+
+    public override int Truncate(string path, long size, ulong? handle) => Guard("truncate", path, () =>
+    {
+        if (size < 0) return -Errno.EINVAL;
+        if (handle is { } h && _open.Handle(h) is { } open)
+        {
+            open.File.Truncate(_staging, size);
+            return 0;
+        }
+        if (_open.Find(path) is { } file)
+        {
+            file.Truncate(_staging, size);
+            return UploadOrError(file);
+        }
+        var node = Lookup(path);
+        if (node is null) return -Errno.ENOENT;
+        if (node.Kind == NodeKind.Directory) return -Errno.EISDIR;
+        // truncate(2) without an open file: stage, upload, forget (the compose keeps the kept prefix on the server).
+        var temporary = _open.AddOrGet(new OpenFile(path, node, existsInStore: true));
+        var id = _open.OpenHandle(temporary, 0);
+        try
+        {
+            temporary.Truncate(_staging, size);
+            return UploadOrError(temporary);
+        }
+        finally
+        {
+            FinishRelease(_open.CloseHandle(id));
+        }
+    });
+
+    public override int Flush(string path, ref OpenInfo info)
+    {
+        var handle = _open.Handle(info.Handle);
+        return handle is null ? 0 : Guard("flush", path, () => UploadOrError(handle.File));
+    }
+
+    public override int FSync(string path, bool dataOnly, ref OpenInfo info)
+    {
+        var handle = _open.Handle(info.Handle);
+        return handle is null ? 0 : Guard("fsync", path, () => UploadOrError(handle.File));
+    }
+
+    public override int Release(string path, ref OpenInfo info)
+    {
+        var id = info.Handle;
+        return Guard("release", path, () =>
+        {
+            FinishRelease(_open.CloseHandle(id));
+            return 0;
+        });
+    }
+
+    /// <summary>After the last handle: a last upload attempt, then the file leaves the table (or stays pending).</summary>
+    private void FinishRelease(OpenFile? file)
+    {
+        if (file is null) return;
+        var failed = false;
+        if (file.IsDirty)
+        {
+            try { Upload(file); }
+            catch (Exception e)
+            {
+                failed = true;
+                FsLog.Warn($"release {file.Path}: upload failed, kept staged for a retry: {e.Message}");
+            }
+        }
+        _open.Retire(file, failed);
+    }
+
+    /// <summary>Uploads when dirty. A failure surfaces (close/fsync return -EIO) and the data stays staged.</summary>
+    private int UploadOrError(OpenFile file)
+    {
+        Upload(file);
+        return 0;
+    }
+
+    private void Upload(OpenFile file)
+    {
+        var info = file.Upload(_store, _staging);
+        if (info is null) return;
+        _versions.Remember(file.Path, info.ETag, info.Size);
+        Changed(file.Path, file.Current);
+    }
+
+    /// <summary>Uploads every dirty file; returns how many could not be uploaded.</summary>
+    public int FlushAll()
+    {
+        var failures = 0;
+        foreach (var file in _open.Dirty())
+        {
+            try
+            {
+                Upload(file);
+                if (file.OpenCount == 0) _open.Retire(file, pendingUpload: false);
+            }
+            catch (Exception e)
+            {
+                failures++;
+                FsLog.Warn($"flush {file.Path}: upload failed: {e.Message}");
+            }
+        }
+        return failures;
+    }
+
+    public override int Unlink(string path) => Guard("unlink", path, () =>
+    {
+        if (CheckName(path) is < 0 and var error) return error;
+        var node = Lookup(path);
+        if (node is null) return -Errno.ENOENT;
+        if (node.Kind == NodeKind.Directory) return -Errno.EISDIR;
+        if (_open.Find(path) is { } open)
+        {
+            // Open handles keep reading and writing their data; it is just never stored again.
+            open.Unlinked = true;
+            _open.Detach(open);
+        }
+        Wait(_store.DeleteAsync(ObjectKeys.FileKey(path)));
+        _versions.Forget(path);
+        Changed(path, null);
+        return 0;
+    });
+}

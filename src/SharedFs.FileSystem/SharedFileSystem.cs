@@ -1,0 +1,138 @@
+using SharedFs.Fuse;
+using SharedFs.Storage;
+
+namespace SharedFs.FileSystem;
+
+/// <summary>
+/// POSIX semantics over one bucket, in s3fs's object layout. This part holds the shared state, the lookup of a
+/// path's attributes and the mapping of failures to errno; the operations live in the other partial files.
+/// </summary>
+internal sealed partial class SharedFileSystem : FuseFileSystem
+{
+    private const int ParallelRequests = 32;
+
+    private readonly IObjectStore _store;
+    private readonly StagingArea _staging;
+    private readonly AttributeCache _attributes;
+    private readonly DirectoryLister _lister;
+    private readonly OpenFileTable _open = new();
+    private readonly ContentVersions _versions = new();
+    private readonly Func<FuseRequestContext?> _context;
+    private readonly uint _defaultUid, _defaultGid;
+
+    public SharedFileSystem(IObjectStore store, StagingArea staging, TimeSpan cacheTtl, uint defaultUid, uint defaultGid,
+        Func<FuseRequestContext?>? context = null)
+    {
+        _store = store;
+        _staging = staging;
+        _attributes = new AttributeCache(cacheTtl);
+        _lister = new DirectoryLister(store, cacheTtl);
+        _defaultUid = defaultUid;
+        _defaultGid = defaultGid;
+        _context = context ?? (() => null);
+    }
+
+    /// <summary>Runs a callback body, turning failures into the errno the caller expects.</summary>
+    private static int Guard(string operation, string path, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e)
+        {
+            return ToErrno(operation, path, e);
+        }
+    }
+
+    private static int ToErrno(string operation, string path, Exception e)
+    {
+        var inner = e is AggregateException { InnerException: { } first } ? first : e;
+        var errno = inner switch
+        {
+            StorageException { Kind: StorageErrorKind.NotFound } => Errno.ENOENT,
+            StorageException { Kind: StorageErrorKind.AccessDenied or StorageErrorKind.InvalidCredentials } => Errno.EACCES,
+            StorageException { Kind: StorageErrorKind.NotImplemented } => Errno.ENOTSUP,
+            IOException io when IsNoSpace(io) => Errno.ENOSPC,
+            _ => Errno.EIO,
+        };
+        if (errno != Errno.ENOENT)
+            FsLog.Warn($"{operation} {path}: {inner.GetType().Name}: {inner.Message}");
+        return -errno;
+    }
+
+    private static bool IsNoSpace(IOException e) =>
+        e.HResult == Errno.ENOSPC || (e.HResult & 0xFFFF) == 0x70 /* ERROR_DISK_FULL */
+        || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
+
+    private (uint Uid, uint Gid) Caller()
+    {
+        var context = _context();
+        return context is { } c ? (c.Uid, c.Gid) : (_defaultUid, _defaultGid);
+    }
+
+    private static TimeSpec Now() => TimeSpec.FromDateTimeOffset(DateTimeOffset.UtcNow);
+
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+
+    /// <summary>The attributes of a path: the open file's own state first, then the cache, then the bucket.</summary>
+    private NodeInfo? Lookup(string path)
+    {
+        if (ObjectKeys.IsRoot(path)) return RootNode;
+        if (_open.Find(path) is { } open) return open.Current;
+        if (_attributes.TryGet(path, out var cached)) return cached;
+        var node = Wait(ResolveAsync(path));
+        _attributes.Set(path, node);
+        return node;
+    }
+
+    private static readonly NodeInfo RootNode = new()
+    {
+        Kind = NodeKind.Directory, Permissions = 0x1ED, Uid = 0, Gid = 0, Size = 0,
+        ModifyTime = default, ChangeTime = default, AccessTime = default, DirectoryForm = DirectoryForm.Marker,
+    };
+
+    /// <summary>Asks the bucket what a path is: a file, a directory marker, an implicit directory or a legacy folder.</summary>
+    private async Task<NodeInfo?> ResolveAsync(string path)
+    {
+        var parent = ObjectKeys.ParentPath(path);
+        var name = ObjectKeys.Name(path);
+        // A fresh listing of the parent answers "no such name" without a request.
+        if (_lister.TryGetCached(parent, out var siblings) && !siblings.Any(e => e.Name == name)
+            && _open.Find(path) is null)
+            return null;
+
+        var fileKey = ObjectKeys.FileKey(path);
+        var file = await _store.HeadAsync(fileKey).ConfigureAwait(false);
+        if (file is not null) return MetadataCodec.Decode(file, false, DirectoryForm.None, _defaultUid, _defaultGid);
+        return await ResolveDirectoryAsync(path).ConfigureAwait(false);
+    }
+
+    /// <summary>Marker, children, legacy folder object: asked at once (one round trip for the common cases).</summary>
+    private async Task<NodeInfo?> ResolveDirectoryAsync(string path)
+    {
+        var directoryKey = ObjectKeys.DirectoryKey(path);
+        var marker = _store.HeadAsync(directoryKey);
+        var children = _store.ListPageAsync(directoryKey, null, null, 1);
+        var legacy = _store.HeadAsync(ObjectKeys.FileKey(path) + ObjectKeys.FolderSuffix);
+        await Task.WhenAll(marker, children, legacy).ConfigureAwait(false);
+        if (await marker is { } markerInfo)
+            return MetadataCodec.Decode(markerInfo, true, DirectoryForm.Marker, _defaultUid, _defaultGid);
+        if (await legacy is { } legacyInfo)
+            return MetadataCodec.Decode(legacyInfo, true, DirectoryForm.LegacyFolder, _defaultUid, _defaultGid);
+        var page = await children;
+        if (page.Objects.Count > 0 || page.CommonPrefixes.Count > 0)
+            return MetadataCodec.ImplicitDirectory(page.Objects.FirstOrDefault()?.LastModified, _defaultUid, _defaultGid);
+        return null;
+    }
+
+    /// <summary>After a change to a path: what this mount will answer next (the parent's listing is re-read).</summary>
+    private void Changed(string path, NodeInfo? node)
+    {
+        if (node is null) _attributes.Remove(path); else _attributes.Set(path, node);
+        _lister.Invalidate(ObjectKeys.ParentPath(path));
+    }
+
+    private static int CheckName(string path) => ObjectKeys.HasTooLongName(path) ? -Errno.ENAMETOOLONG : 0;
+}
