@@ -1,30 +1,137 @@
+using SharedFs.Fuse;
+using SharedFs.Storage;
+
 namespace SharedFs.FileSystem;
 
 /// <summary>
 /// A bucket mounted at a path: the entry point the executable uses.
-/// CONTRACT ONLY for now: the filesystem team replaces the bodies.
 /// </summary>
 public sealed class SharedFsMount : IAsyncDisposable
 {
-    private SharedFsMount() { }
+    private readonly SharedFsMountOptions _options;
+    private readonly IObjectStore _store;
+    private readonly SharedFileSystem _fileSystem;
+    private readonly FuseMount _fuse;
+    private int _unmounted;
+
+    private SharedFsMount(SharedFsMountOptions options, IObjectStore store, SharedFileSystem fileSystem, FuseMount fuse)
+    {
+        _options = options;
+        _store = store;
+        _fileSystem = fileSystem;
+        _fuse = fuse;
+    }
 
     /// <summary>
     /// Reaches the bucket (fails with a <see cref="SharedFs.Storage.StorageException"/> naming the problem),
     /// clears a stale mount left at the mount point by a crash, mounts, and returns once the mount answers.
     /// </summary>
     public static Task<SharedFsMount> MountAsync(SharedFsMountOptions options, CancellationToken cancellationToken = default)
-        => throw new NotImplementedException("filesystem not built yet");
+        => MountAsync(options, new S3ObjectStore(options.Store), cancellationToken);
 
-    public string MountPoint => throw new NotImplementedException();
+    /// <summary>Mounts over a given store (the executable's own, or a test double).</summary>
+    public static async Task<SharedFsMount> MountAsync(SharedFsMountOptions options, IObjectStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            await CheckBucketAsync(store, options, cancellationToken).ConfigureAwait(false);
+            var mountPoint = Path.GetFullPath(options.MountPoint);
+            if (!MountTable.TryClearStaleMount(mountPoint, out var staleError))
+                throw new InvalidOperationException($"cannot mount at {mountPoint}: {staleError}");
+            Directory.CreateDirectory(mountPoint);
+            var staging = new StagingArea(options.StagingDirectory);
+            var fileSystem = new SharedFileSystem(store, staging, options.CacheTtl, options.DefaultUid, options.DefaultGid,
+                () => FuseMount.CurrentContext);
+            var fuse = FuseMount.Mount(fileSystem, mountPoint, FuseOptions(options));
+            var mount = new SharedFsMount(options, store, fileSystem, fuse);
+            await mount.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false);
+            return mount;
+        }
+        catch
+        {
+            (store as IDisposable)?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What the kernel is told: its caches expire with ours (stat/readdir staleness bounded by the TTL).</summary>
+    internal static FuseMountOptions FuseOptions(SharedFsMountOptions options) => new()
+    {
+        FsName = "sharedfs",
+        Subtype = "sharedfs",
+        EntryTimeout = options.CacheTtl,
+        AttributeTimeout = options.CacheTtl,
+        NegativeTimeout = TimeSpan.Zero,
+        // Close-to-open is decided by us on each open (ETag comparison → OpenInfo.KeepCache), not by mtime/size.
+        AutoCache = false,
+        MaxWrite = 1024 * 1024,
+        MaxReadAhead = 1024 * 1024,
+        MaxThreads = 32,
+    };
+
+    /// <summary>A one-key listing: the cheapest request that proves keys, bucket and endpoint are right.</summary>
+    private static async Task CheckBucketAsync(IObjectStore store, SharedFsMountOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.ListPageAsync("", "/", null, 1, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageException e)
+        {
+            var endpoint = options.Store.Endpoint;
+            var bucket = options.Store.Bucket;
+            var problem = e.Kind switch
+            {
+                StorageErrorKind.InvalidCredentials => $"the access key or secret key is wrong for {endpoint}",
+                StorageErrorKind.AccessDenied => $"the keys are not allowed to list bucket '{bucket}'",
+                StorageErrorKind.NoSuchBucket => $"there is no bucket '{bucket}' at {endpoint}",
+                StorageErrorKind.Unavailable => $"the storage endpoint {endpoint} cannot be reached",
+                _ => $"bucket '{bucket}' at {endpoint} cannot be listed",
+            };
+            throw new StorageException(e.Kind, $"{problem}: {e.Message}", e);
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            // stat goes through the kernel to our callbacks: it answers once the loop serves requests.
+            var answered = await Task.Run(() =>
+            {
+                try { return MountTable.IsFuseMount(MountPoint) && Directory.Exists(MountPoint); }
+                catch (IOException) { return false; }
+            }, cancellationToken).ConfigureAwait(false);
+            if (answered) return;
+            if (DateTime.UtcNow > deadline || _fuse.Completion.IsCompleted)
+                throw new InvalidOperationException($"the mount at {MountPoint} does not answer");
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public string MountPoint => _fuse.MountPoint;
 
     /// <summary>Completes when the mount has gone away (unmounted from here or from outside).</summary>
-    public Task Completion => throw new NotImplementedException();
+    public Task Completion => _fuse.Completion;
 
     /// <summary>Uploads every dirty file; returns the number of files that could not be uploaded.</summary>
-    public Task<int> FlushAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<int> FlushAsync(CancellationToken cancellationToken = default) =>
+        Task.Run(_fileSystem.FlushAll, cancellationToken);
 
     /// <summary>Flushes, then unmounts (waiting for open files up to the configured wait, then lazily). True when clean.</summary>
-    public Task<bool> UnmountAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<bool> UnmountAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _unmounted, 1) == 1) return true;
+        var failures = await FlushAsync(cancellationToken).ConfigureAwait(false);
+        var clean = await Task.Run(() => _fuse.Unmount(_options.UnmountWait), CancellationToken.None).ConfigureAwait(false);
+        // Files still open at a lazy unmount are released by then or never: one last attempt.
+        failures = _fileSystem.FlushAll();
+        _fuse.Dispose();
+        (_store as IDisposable)?.Dispose();
+        return clean && failures == 0;
+    }
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public async ValueTask DisposeAsync() => await UnmountAsync().ConfigureAwait(false);
 }
