@@ -254,6 +254,7 @@ internal static unsafe class FuseOperationsTable
         catch (Exception e) { return CallbackFailures.Report("removexattr", e); }
     }
 
+    // Directories get a binding-side fh (see DirectoryListing); the filesystem sees its own handle.
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int OpenDir(byte* path, NativeFileInfo* fi)
     {
@@ -261,8 +262,10 @@ internal static unsafe class FuseOperationsTable
         {
             var open = FromNative(fi);
             int result = Fs.OpenDirectory(DecodeUtf8(path), ref open);
-            if (result == 0) CopyBack(open, fi);
-            return result;
+            if (result != 0) return result;
+            open.Handle = DirectoryListing.Register(open.Handle);
+            CopyBack(open, fi);
+            return 0;
         }
         catch (Exception e) { return CallbackFailures.Report("opendir", e); }
     }
@@ -273,8 +276,13 @@ internal static unsafe class FuseOperationsTable
     {
         try
         {
+            var listing = DirectoryListing.Find(fi->Fh);
+            if (listing == null) return -Errno.EBADF;
+            var fs = Fs;
+            string managedPath = DecodeUtf8(path);
             var open = FromNative(fi);
-            return Fs.ReadDirectory(DecodeUtf8(path), new DirectoryFillerAdapter(buffer, filler), ref open);
+            open.Handle = listing.FileSystemHandle;
+            return listing.Fill(filler2 => fs.ReadDirectory(managedPath, filler2, ref open), offset, buffer, filler);
         }
         catch (Exception e) { return CallbackFailures.Report("readdir", e); }
     }
@@ -284,7 +292,9 @@ internal static unsafe class FuseOperationsTable
     {
         try
         {
+            var listing = DirectoryListing.Remove(fi->Fh);
             var open = FromNative(fi);
+            open.Handle = listing?.FileSystemHandle ?? 0;
             return Fs.ReleaseDirectory(DecodeUtf8(path), ref open);
         }
         catch (Exception e) { return CallbackFailures.Report("releasedir", e); }
