@@ -69,6 +69,8 @@ public sealed partial class S3ObjectStore
                 {
                     BucketName = Bucket, Key = key, UploadId = uploadId, PartETags = sorted,
                 }, token).ConfigureAwait(false);
+                if (string.IsNullOrEmpty(response.ETag) && await HeadAsync(key, token).ConfigureAwait(false) is { } stored)
+                    return stored; // Ceph 16 sends the ETag in a form the SDK does not read: ask for it
                 return new ObjectInfo(key, size, DateTimeOffset.UtcNow, response.ETag, options.ContentType, ObjectMetadata.Copy(options.Metadata));
             }
             catch (AmazonS3Exception e) when (attempted && e.ErrorCode == "NoSuchUpload")
