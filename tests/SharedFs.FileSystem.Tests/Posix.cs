@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+
+namespace SharedFs.FileSystem.Tests;
+
+/// <summary>Direct libc calls, to check the exact errno the mount answers.</summary>
+internal static partial class Posix
+{
+    public const int EPERM = 1, ENOENT = 2, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENOTEMPTY = 39,
+        ENAMETOOLONG = 36, ENODATA = 61, ENOTSUP = 95, ENOSYS = 38;
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int rename(string from, string to);
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int renameat2(int fromDir, string from, int toDir, string to, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int link(string from, string to);
+
+    [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int mknod(string path, uint mode, ulong dev);
+
+    [LibraryImport("libc", EntryPoint = "rmdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int rmdir(string path);
+
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int unlink(string path);
+
+    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int mkdir(string path, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "truncate", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int truncate(string path, long length);
+
+    [LibraryImport("libc", EntryPoint = "getxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint getxattr(string path, string name, nint value, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "setxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int setxattr(string path, string name, nint value, nuint size, int flags);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int close(int fd);
+
+    private const int AtFdCwd = -100;
+
+    /// <summary>0 on success, else the errno.</summary>
+    private static int Check(long result) => result < 0 ? Marshal.GetLastPInvokeError() : 0;
+
+    public static int Rename(string from, string to) => Check(rename(from, to));
+    public static int RenameNoReplace(string from, string to) => Check(renameat2(AtFdCwd, from, AtFdCwd, to, 1));
+    public static int Link(string from, string to) => Check(link(from, to));
+    public static int MakeFifo(string path) => Check(mknod(path, 0x1000 | 0x1A4, 0));
+    public static int RemoveDirectory(string path) => Check(rmdir(path));
+    public static int Unlink(string path) => Check(unlink(path));
+    public static int MakeDirectory(string path) => Check(mkdir(path, 0x1ED));
+    public static int Truncate(string path, long length) => Check(truncate(path, length));
+    public static int GetXAttr(string path, string name) => Check(getxattr(path, name, 0, 0));
+    public static int SetXAttr(string path, string name) => Check(setxattr(path, name, 0, 0, 0));
+
+    /// <summary>open(O_CREAT|O_EXCL|O_WRONLY) then close.</summary>
+    public static int CreateExclusive(string path)
+    {
+        var fd = open(path, 0x40 | 0x80 | 0x1, 0x1A4);
+        if (fd < 0) return Marshal.GetLastPInvokeError();
+        close(fd);
+        return 0;
+    }
+}
