@@ -60,7 +60,8 @@ internal sealed class Supervisor(Process app, bool singleChild, TimeSpan stopTim
     /// <summary>Processes the app left in its group (background jobs) get SIGTERM, then SIGKILL after the stop timeout.</summary>
     private async Task StopLeftoversAsync()
     {
-        if (singleChild || !GroupAlive()) return;
+        // A short grace first: members that died with the app are zombies until reaped, and still count as members.
+        if (singleChild || await WaitGroupGoneAsync(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false)) return;
         log.Info("processes remain in the app's process group: sending SIGTERM");
         Libc.kill(-AppPid, Signals.SIGTERM);
         if (await WaitGroupGoneAsync(stopTimeout).ConfigureAwait(false)) return;
