@@ -23,7 +23,7 @@ internal static class MountPreflight
             throw new FuseMountException($"mounting needs root (CAP_SYS_ADMIN) but the effective uid is {euid}");
 
         int errno = LibC.ProbeErrno(full);
-        if (errno == LibC.ENOTCONN)
+        if (MountTable.IsDead(full, errno))
             throw new FuseMountException($"'{full}' is a dead FUSE mount (Transport endpoint is not connected): " +
                                          "clear it with MountTable.TryClearStaleMount or 'umount -l'");
         if (errno == LibC.ENOENT)

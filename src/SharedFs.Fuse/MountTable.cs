@@ -27,7 +27,7 @@ public static class MountTable
     {
         string full = Normalize(path);
         int errno = LibC.ProbeErrno(full);
-        if (errno != LibC.ENOTCONN)
+        if (!IsDead(full, errno))
         {
             error = errno == 0 && IsFuseMount(full)
                 ? $"a live FUSE filesystem is mounted at '{full}' (is another instance running?)"
@@ -41,6 +41,17 @@ public static class MountTable
         }
         error = $"could not detach the dead FUSE mount at '{full}': {LibC.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}";
         return false;
+    }
+
+    /// <summary>
+    /// A FUSE mount whose server is gone answers ENOTCONN, but its root's attributes may still be cached by
+    /// the kernel for a while: a lookup of a never-used name always reaches the (dead) connection.
+    /// </summary>
+    internal static bool IsDead(string full, int rootErrno)
+    {
+        if (rootErrno == LibC.ENOTCONN) return true;
+        if (rootErrno != 0 || !IsFuseMount(full)) return false;
+        return LibC.ProbeErrno(Path.Combine(full, ".sharedfs-liveness-" + Guid.NewGuid().ToString("N"))) == LibC.ENOTCONN;
     }
 
     /// <summary>The top-most mount at exactly this path, if any.</summary>
@@ -61,8 +72,9 @@ public static class MountTable
         foreach (string line in lines)
         {
             string[] fields = line.Split(' ');
+            if (fields.Length < 10) continue;
             int separator = Array.IndexOf(fields, "-", 6);
-            if (fields.Length < 7 || separator < 0 || separator + 2 >= fields.Length) continue;
+            if (separator < 0 || separator + 2 >= fields.Length) continue;
             yield return new MountEntry(Unescape(fields[4]), Unescape(fields[separator + 1]),
                 Unescape(fields[separator + 2]), fields[2]);
         }

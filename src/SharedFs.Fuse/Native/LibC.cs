@@ -17,11 +17,21 @@ internal static partial class LibC
     [LibraryImport(NativeLibraryResolver.CLibrary, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Access(string path, int mode);
 
+    [LibraryImport(NativeLibraryResolver.CLibrary, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int Stat(string path, NativeStat* stat);
+
     [LibraryImport(NativeLibraryResolver.CLibrary, EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 
-    /// <summary>errno of access(path, F_OK), 0 when the path is reachable.</summary>
-    public static int ProbeErrno(string path) => Access(path, F_OK) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    /// <summary>
+    /// errno of stat(path), 0 when it succeeds. A stat (not access) is needed: only a getattr reaches a
+    /// dead FUSE connection and reports ENOTCONN for its root.
+    /// </summary>
+    public static unsafe int ProbeErrno(string path)
+    {
+        NativeStat stat;
+        return Stat(path, &stat) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
 
     public static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 }

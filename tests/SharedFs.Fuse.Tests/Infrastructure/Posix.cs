@@ -45,8 +45,11 @@ internal static partial class Posix
     /// <summary>0 on success, else the errno of the failed call.</summary>
     public static int Errno(long result) => result >= 0 ? 0 : Marshal.GetLastPInvokeError();
 
-    /// <summary>errno of access(path, F_OK): what a stat of the path runs into.</summary>
-    public static int StatErrno(string path) => Errno(access(path, 0));
+    [LibraryImport("libc.so.6", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int stat(string path, byte[] buffer);
+
+    /// <summary>errno of stat(path), 0 on success.</summary>
+    public static int StatErrno(string path) => Errno(stat(path, new byte[256]));
 
     /// <summary>open(…O_CREAT|O_EXCL) and close: the errno an exclusive create gets.</summary>
     public static int CreateExclusive(string path)

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using SharedFs.Fuse.Tests.Infrastructure;
+
+namespace SharedFs.Fuse.Tests;
+
+/// <summary>Unmount policy, outside unmounts, cache invalidation and the request context.</summary>
+public sealed class LifecycleTests
+{
+    [Fact]
+    public void Clean_unmount_returns_true_completes_and_calls_destroyed()
+    {
+        using var m = MountedFs.Start();
+        File.WriteAllText(m.PathOf("f"), "x");
+        Assert.True(m.Mount.Unmount(TimeSpan.FromSeconds(2)));
+        Assert.True(Waits.For(m.Mount.Completion, TimeSpan.FromSeconds(5)));
+        Assert.False(MountTable.IsFuseMount(m.Dir));
+        Assert.Equal(1, m.Fs.DestroyedCalls);
+        Assert.True(m.Mount.Unmount(TimeSpan.Zero)); // idempotent
+    }
+
+    [Fact]
+    public void Unmount_with_an_open_file_waits_then_detaches_lazily()
+    {
+        using var m = MountedFs.Start();
+        File.WriteAllText(m.PathOf("held"), "held open");
+        var stream = new FileStream(m.PathOf("held"), System.IO.FileMode.Open, FileAccess.Read);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            Assert.False(m.Mount.Unmount(TimeSpan.FromMilliseconds(400)));
+            Assert.InRange(clock.ElapsedMilliseconds, 400, 3000);
+            Assert.False(MountTable.IsFuseMount(m.Dir)); // detached from the namespace at once
+            Assert.Equal("held open", new StreamReader(stream).ReadToEnd()); // still served
+            Assert.False(m.Mount.Completion.IsCompleted);
+        }
+        finally
+        {
+            stream.Dispose();
+        }
+        Assert.True(Waits.For(m.Mount.Completion, TimeSpan.FromSeconds(5)), "the loop did not end after the last file closed");
+    }
+
+    [Fact]
+    public void Outside_umount_ends_the_loop_and_completes()
+    {
+        using var m = MountedFs.Start();
+        Programs.RunOk("umount", m.Dir);
+        Assert.True(Waits.For(m.Mount.Completion, TimeSpan.FromSeconds(5)), "Completion did not complete after umount");
+        Assert.True(m.Mount.Completion.IsCompletedSuccessfully);
+        Assert.True(m.Mount.Unmount(TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void Outside_fusermount_unmount_completes_too()
+    {
+        using var m = MountedFs.Start();
+        Programs.RunOk("fusermount3", "-u", m.Dir);
+        Assert.True(Waits.For(m.Mount.Completion, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void InvalidatePath_makes_a_changed_size_visible_before_the_attribute_timeout()
+    {
+        using var m = MountedFs.Start(MountedFs.Options(TimeSpan.FromSeconds(60)));
+        string file = m.PathOf("changing");
+        File.WriteAllText(file, "abc");
+        Assert.Equal(3, new FileInfo(file).Length);
+
+        m.Fs.ReplaceContent("/changing", "abcdefgh"u8.ToArray());
+        Assert.Equal(3, new FileInfo(file).Length); // the kernel still trusts its cache
+
+        m.Mount.InvalidatePath("/changing");
+        Assert.Equal(8, new FileInfo(file).Length);
+        Assert.Equal("abcdefgh", File.ReadAllText(file));
+
+        m.Mount.InvalidatePath("/never-looked-up"); // unknown to the kernel: ignored
+    }
+
+    [Fact]
+    public void CurrentContext_reports_the_caller()
+    {
+        using var m = MountedFs.Start();
+        File.WriteAllText(m.PathOf("mine"), "x");
+        var context = m.Fs.LastCreateContext!.Value;
+        Assert.Equal(0u, context.Uid);
+        Assert.Equal(0u, context.Gid);
+        // The kernel reports the calling thread's id: it must be a thread of this process.
+        Assert.True(Directory.Exists($"/proc/self/task/{context.Pid}"), $"pid {context.Pid} is not a thread of the test process");
+        Assert.Throws<InvalidOperationException>(() => FuseMount.CurrentContext); // not inside a callback
+    }
+
+    [Fact]
+    public void Dispose_unmounts_even_when_busy()
+    {
+        var m = MountedFs.Start();
+        string dir = m.Dir;
+        using (var stream = new FileStream(m.PathOf("busy"), System.IO.FileMode.Create))
+        {
+            m.Mount.Dispose();
+            Assert.False(MountTable.IsFuseMount(dir));
+        }
+        Assert.True(Waits.For(m.Mount.Completion, TimeSpan.FromSeconds(5)));
+        m.Dispose();
+    }
+}
