@@ -19,6 +19,8 @@ internal static class S3ClientFactory
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             // RetryPolicy retries with the same bounds for every call, body reads included.
             MaxErrorRetry = 0,
+            // The SDK would also retry resets up to 10 more times, uncounted: that would break the bounds.
+            MaxStaleConnectionRetries = 0,
             Timeout = options.RequestTimeout,
             // AWS_ENDPOINT_URL and friends in the environment must not redirect us elsewhere.
             IgnoreConfiguredEndpointUrls = true,
