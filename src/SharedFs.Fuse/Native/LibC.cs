@@ -6,16 +6,12 @@ namespace SharedFs.Fuse.Native;
 internal static partial class LibC
 {
     public const int MNT_DETACH = 2;
-    public const int F_OK = 0;
     public const int EINVAL = 22, EBUSY = 16, ENOENT = 2, ENOTDIR = 20, ENOTCONN = 107, EPERM = 1;
 
     static LibC() => NativeLibraryResolver.EnsureRegistered();
 
     [LibraryImport(NativeLibraryResolver.CLibrary, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Umount2(string target, int flags);
-
-    [LibraryImport(NativeLibraryResolver.CLibrary, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Access(string path, int mode);
 
     [LibraryImport(NativeLibraryResolver.CLibrary, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static unsafe partial int Stat(string path, NativeStat* stat);
