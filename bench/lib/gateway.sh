@@ -1,0 +1,79 @@
+# The S3 server of the benchmark: a throwaway Ceph RADOS Gateway (tests/ceph/ceph-s3.sh), its buckets and the
+# client configurations (s3cmd, rclone, s3fs password file, curl) every tool uses to reach it.
+# Sourced by bench/run.sh; expects REPO, WORK and QUICK.
+
+ACCESS_KEY=BENCHKEY$RANDOM
+SECRET_KEY=bench-secret-$RANDOM$RANDOM
+ENDPOINT=
+
+# A port base whose whole range (mon BASE, BASE+1, OSDs BASE+10..59, gateway BASE+80) nobody listens on.
+pick_port_base() {
+  local base used
+  used=$(ss -Htanl | awk '{ n = split($4, a, ":"); print a[n] }')
+  for _ in $(seq 50); do
+    base=$((32000 + RANDOM % 28000))
+    if ! awk -v lo="$base" -v hi="$((base + 80))" '$1 >= lo && $1 <= hi { found = 1 } END { exit !found }' <<<"$used"; then
+      echo "$base"; return 0
+    fi
+  done
+  return 1
+}
+
+gateway_up() {
+  export CEPH_S3_DIR=$WORK/ceph CEPH_S3_ACCESS_KEY=$ACCESS_KEY CEPH_S3_SECRET_KEY=$SECRET_KEY
+  export CEPH_S3_STORE=${CEPH_S3_STORE:-$([[ $QUICK == 1 ]] && echo memstore || echo bluestore)}
+  export CEPH_S3_PORT_BASE=${CEPH_S3_PORT_BASE:-$(pick_port_base)}
+  GATEWAY_STARTED=1
+  ENDPOINT=$("$REPO/tests/ceph/ceph-s3.sh" up 2>"$WORK/logs/ceph-up.log" | sed -n 's/^endpoint=//p')
+  [[ -n $ENDPOINT ]] || { tail -n 20 "$WORK/logs/ceph-up.log" >&2; die "the Ceph gateway did not start"; }
+  log "gateway $ENDPOINT ($CEPH_S3_STORE)"
+  write_client_configs
+}
+
+gateway_down() {
+  [[ ${GATEWAY_STARTED:-0} == 1 ]] || return 0
+  "$REPO/tests/ceph/ceph-s3.sh" down >/dev/null 2>&1 || true
+  GATEWAY_STARTED=0
+}
+
+write_client_configs() {
+  local hostport=${ENDPOINT#http://}
+  cat >"$WORK/s3cfg" <<CFG
+[default]
+access_key = $ACCESS_KEY
+secret_key = $SECRET_KEY
+host_base = $hostport
+host_bucket = $hostport
+use_https = False
+signature_v2 = False
+CFG
+  cat >"$WORK/rclone.conf" <<CFG
+[bench]
+type = s3
+provider = Ceph
+access_key_id = $ACCESS_KEY
+secret_access_key = $SECRET_KEY
+endpoint = $ENDPOINT
+CFG
+  (umask 077; echo "$ACCESS_KEY:$SECRET_KEY" >"$WORK/s3fs.passwd")
+}
+
+s3cmd_() { s3cmd -c "$WORK/s3cfg" "$@"; }
+rclone_() { rclone --config "$WORK/rclone.conf" "$@"; }
+# curl signing with AWS SigV4 (curl ≥ 7.75); Ceph wants the payload hash header.
+curl_s3() {
+  curl -sSf --aws-sigv4 "aws:amz:us-east-1:s3" -u "$ACCESS_KEY:$SECRET_KEY" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$@"
+}
+
+make_bucket() { s3cmd_ mb "s3://$1" >/dev/null; }
+
+# Bytes of BUCKET/KEY on the server, empty if it does not exist.
+object_size() {
+  curl_s3 -I "$ENDPOINT/$1/$2" 2>/dev/null | tr -d '\r' | awk 'tolower($1) == "content-length:" { print $2 }'
+}
+
+# populate BUCKET PREFIX LOCALDIR: upload a local tree with the plain client (many parallel PUTs).
+populate() {
+  rclone_ copy "$3" "bench:$1/$2" --transfers 32 --checkers 32 --no-check-dest --no-traverse -q
+}
