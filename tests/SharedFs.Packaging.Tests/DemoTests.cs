@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using SharedFs.Packaging.Tests.Support;
+using SharedFs.TestSupport;
+
+namespace SharedFs.Packaging.Tests;
+
+/// <summary>
+/// `make run` as a person uses it: started in its own process group like a terminal's foreground job, an upload
+/// through one container read back through the other, then Ctrl-C (SIGINT to the group). Needs the filesystem.
+/// </summary>
+public sealed partial class DemoTests : IDisposable
+{
+    private readonly string _demoDir = Path.Combine(Path.GetTempPath(), $"sharedfs-demo-test-{Guid.NewGuid():N}");
+
+    public void Dispose() => MountCleanup.UnmountEverything(_demoDir);
+
+    [Fact]
+    public async Task Make_run_shares_an_upload_between_two_containers_and_stops_everything_cleanly_on_ctrl_c()
+    {
+        Requirements.DevFuse();
+        using var demo = BackgroundProcess.Start(Path.Combine(RepositoryPaths.Root, "scripts", "demo", "run.sh"), [],
+            new Dictionary<string, string>
+            {
+                ["SHAREDFS_DEMO_DIR"] = _demoDir,
+                ["SHAREDFS_DEMO_BINARY"] = PublishedBinary.Path,
+                ["SHAREDFS_DEMO_PORT_A"] = FreePort.Find().ToString(),
+            });
+        await demo.WaitForOutputAsync("Ctrl-C stops everything cleanly", TimeSpan.FromMinutes(2));
+        var ports = PortsLine().Match(demo.Output);
+        Assert.True(ports.Success, demo.Output);
+        int portA = int.Parse(ports.Groups[1].Value), portB = int.Parse(ports.Groups[2].Value);
+
+        using var http = new HttpClient();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent("shared between containers\n"u8.ToArray()), "file", "hostname" } };
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsync($"http://127.0.0.1:{portA}/upload", form)).StatusCode);
+        Assert.Equal("shared between containers\n", await http.GetStringAsync($"http://127.0.0.1:{portB}/uploads/hostname"));
+        Assert.Contains("hostname", await http.GetStringAsync($"http://127.0.0.1:{portB}/"));
+
+        demo.SignalGroup(Signals.Interrupt);
+        var exitCode = await demo.WaitForExitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(exitCode == 0, $"exit {exitCode}:\n{demo.Output}");
+        Assert.Contains("demo: container a stopped cleanly", demo.Output);
+        Assert.Contains("demo: container b stopped cleanly", demo.Output);
+        Assert.Contains("public/uploads/hostname", demo.Output); // the bucket listing printed before the gateway stops
+        Assert.Empty(MountCleanup.MountsAtOrBelow(_demoDir));
+        Assert.False(FreePort.IsListening(portA));
+        Assert.False(FreePort.IsListening(portB));
+        Assert.False(Directory.Exists(_demoDir));
+        Assert.Empty(ProcessesMentioning(_demoDir));
+    }
+
+    [GeneratedRegex(@"container a on port (\d+) and container b on port (\d+)")]
+    private static partial Regex PortsLine();
+
+    /// <summary>Processes whose command line or environment names the folder: the inits, apps and Ceph daemons.</summary>
+    private static List<string> ProcessesMentioning(string folder)
+    {
+        var found = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                var environ = File.ReadAllText(Path.Combine(dir, "environ"));
+                if (cmdline.Contains(folder, StringComparison.Ordinal) || environ.Contains(folder, StringComparison.Ordinal))
+                    found.Add($"{Path.GetFileName(dir)}: {cmdline}");
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+}
