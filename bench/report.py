@@ -25,6 +25,7 @@ def metrics(meta):
     # key, label, unit, higher is better, target
     return [
         ("seq_write", "Sequential write %s, until in the bucket" % big, "MB/s", True, ("ceiling", 0.9)),
+        ("seq_write_close", "Sequential write %s, until close() returns" % big, "MB/s", True, None),
         ("seq_read", "Cold sequential read %s" % big, "MB/s", True, ("ceiling", 0.9)),
         ("rand_read", "Random 4 KiB reads (%d s)" % s["rand_seconds"], "IOPS", True, None),
         ("rand_read_p99", "Random 4 KiB reads, p99 latency", "ms", False, None),
@@ -62,7 +63,9 @@ def fmt(v):
         return "%.0f" % v
     if abs(v) >= 10:
         return "%.1f" % v
-    return "%.2f" % v
+    if abs(v) >= 1:
+        return "%.2f" % v
+    return "%.3f" % v
 
 
 def load(records_path):
@@ -78,7 +81,8 @@ def load(records_path):
                 if "error" in r:
                     errors.setdefault(("direct", metric), "%s: %s" % (client, r["error"]))
                     continue
-                values.setdefault(("direct", metric + ":" + client), r["value"])
+                key = ("direct", metric + ":" + client)
+                values[key] = max(values.get(key, 0.0), r["value"])
                 best = values.get(("direct", metric))
                 if best is None or r["value"] > best:
                     values[("direct", metric)] = r["value"]
@@ -179,6 +183,8 @@ def markdown(rows, meta, stamp):
         "One local Ceph RADOS Gateway (%s), %d CPUs, kernel %s. SharedFs %s; %s; %s. Run took %d s."
         % (meta["store"], meta["cpus"], meta["versions"]["kernel"], meta["versions"]["sharedfs"],
            meta["versions"]["s3fs"], meta["versions"]["rclone"], meta["duration_s"]),
+        "Load average at start %s, at end %s (other work on the machine makes figures noisy)."
+        % (meta.get("load_start", "?"), " ".join(meta.get("load_end", ["?"]))),
         "Ratios are SharedFs's advantage: above 1× SharedFs is better (rates: SharedFs ÷ other; "
         "durations and memory: other ÷ SharedFs). The direct client is the best of curl and rclone copy, no FUSE.",
         "",

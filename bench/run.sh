@@ -16,7 +16,7 @@ FILESYSTEMS=${FILESYSTEMS:-sharedfs s3fs rclone}
 
 if ((QUICK)); then
   BIG_BYTES=$((64 << 20)) RAND_SECONDS=5 SMALL_FILES=100 WIDE_FILES=500
-  DEEP_FANOUT=5 DEEP_FILES=4 TAR_FILES=300 FRESH_ROUNDS=3 INIT_ROUNDS=3
+  DEEP_FANOUT=5 DEEP_FILES=4 TAR_FILES=100 FRESH_ROUNDS=3 INIT_ROUNDS=3
 else
   BIG_BYTES=$((1 << 30)) RAND_SECONDS=20 SMALL_FILES=1000 WIDE_FILES=10000
   DEEP_FANOUT=10 DEEP_FILES=10 TAR_FILES=3000 FRESH_ROUNDS=5 INIT_ROUNDS=5
@@ -55,6 +55,7 @@ trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
 started=$SECONDS
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "mode: $( ((QUICK)) && echo QUICK || echo full ), scratch folder $WORK"
 gateway_up
 prepare_data
@@ -88,6 +89,7 @@ meta = {
                "sharedfs": first(["$SHAREDFS_BIN", "--version"]) if os.access("$SHAREDFS_BIN", os.X_OK) else "not built",
                "ceph": first(["radosgw", "--version"]), "kernel": platform.release()},
   "cpus": os.cpu_count(),
+  "load_start": "$LOAD_START", "load_end": open("/proc/loadavg").read().split()[:3],
   "filesystems": "$FILESYSTEMS".split(),
 }
 json.dump(meta, open(sys.argv[1], "w"), indent=1)

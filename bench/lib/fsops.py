@@ -23,16 +23,22 @@ def now():
     return time.perf_counter()
 
 
-def settle(url, limit=600):
-    """rclone uploads a file after close(): wait until its VFS has nothing queued or in flight."""
+def settle(url, limit=600, quiet=0.25):
+    """rclone uploads a file after close(): wait until its VFS has had nothing queued or in flight for QUIET
+    seconds (the kernel sends RELEASE, which queues the upload, asynchronously after close() returns)."""
     deadline = now() + limit
+    idle_since = None
     while now() < deadline:
         req = urllib.request.Request(url.rstrip("/") + "/vfs/stats", data=b"{}",
                                      headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=10) as resp:
             cache = json.load(resp).get("diskCache", {})
         if cache.get("uploadsInProgress", 0) == 0 and cache.get("uploadsQueued", 0) == 0:
-            return
+            idle_since = idle_since or now()
+            if now() - idle_since >= quiet:
+                return
+        else:
+            idle_since = None
         time.sleep(0.02)
     raise SystemExit("settle: rclone still uploading after %d s" % limit)
 

@@ -33,7 +33,7 @@ mount_fs() {
     rclone)
       local rc; rc=$(free_port)
       echo "http://127.0.0.1:$rc" >"$WORK/pids/$name.rc"
-      rclone_ mount "bench:$bucket" "$mnt" --vfs-cache-mode writes --vfs-write-back 0s \
+      rclone --config "$WORK/rclone.conf" mount "bench:$bucket" "$mnt" --vfs-cache-mode writes --vfs-write-back 0s \
         --dir-cache-time 1s --attr-timeout 1s --cache-dir "$WORK/cache/$name" \
         --rc --rc-addr "127.0.0.1:$rc" --rc-no-auth >>"$logf" 2>&1 &
       pid=$! ;;

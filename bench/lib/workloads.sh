@@ -52,10 +52,13 @@ bench_direct() {
   local bucket=bench-direct
   make_bucket "$bucket" || { record_error direct seq_write "bucket creation failed"; return; }
   cat "$WORK/data/big" >/dev/null
-  run_workload direct:curl seq_write direct_put_curl "$bucket"
-  run_workload direct:rclone seq_write direct_put_rclone "$bucket"
-  run_workload direct:curl seq_read direct_get_curl "$bucket"
-  run_workload direct:rclone seq_read direct_get_rclone "$bucket"
+  local round
+  for round in 1 2; do  # best of two: the ceiling should not be lowered by a noisy moment
+    run_workload direct:curl seq_write direct_put_curl "$bucket"
+    run_workload direct:rclone seq_write direct_put_rclone "$bucket"
+    run_workload direct:curl seq_read direct_get_curl "$bucket"
+    run_workload direct:rclone seq_read direct_get_rclone "$bucket"
+  done
   s3cmd_ del "s3://$bucket/big-curl" "s3://$bucket/big-rclone" >/dev/null 2>&1
 }
 
@@ -63,13 +66,12 @@ bench_direct() {
 
 seq_write() {  # TOOL NAME MOUNT BUCKET
   cat "$WORK/data/big" >/dev/null
-  local s ms size; s=$(now_ns)
+  local s ms close_ms; s=$(now_ns)
   dd if="$WORK/data/big" of="$3/big" bs=1M conv=fsync status=none || return 1
-  settle "$2" || return 1
+  close_ms=$(elapsed_ms "$s")
+  wait_object "$4" big "$BIG_BYTES" || return 1  # at once for SharedFs and s3fs, rclone uploads after close
   ms=$(elapsed_ms "$s")
-  size=$(object_size "$4" big)
-  [[ $size == "$BIG_BYTES" ]] || { echo "the object is $size bytes in the bucket after close, expected $BIG_BYTES" >&2; return 1; }
-  json_metrics seq_write "$(mbps "$BIG_BYTES" "$ms")"
+  json_metrics seq_write "$(mbps "$BIG_BYTES" "$ms")" seq_write_close "$(mbps "$BIG_BYTES" "$close_ms")"
 }
 
 seq_read() {  # MOUNT
