@@ -21,8 +21,7 @@ internal static class Program
                 case Mode.Version: Console.Out.WriteLine(HelpText.Version); return 0;
             }
 
-            // s3cfg and check are useful without storage credentials only to say what is missing: --no-mount is implied
-            // for check so that it can validate a --no-mount setup.
+            // s3cfg never mounts: it reports missing credentials or endpoint itself, with its own wording.
             InitSettings settings = SettingsLoader.Load(invocation.OptionArgs, invocation.SingleChild,
                 noMount: invocation.NoMount || invocation.Mode == Mode.S3cfg);
             return invocation.Mode switch

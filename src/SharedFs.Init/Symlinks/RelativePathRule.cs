@@ -2,7 +2,7 @@ namespace SharedFs.Init.Symlinks;
 
 /// <summary>
 /// The lexical rules for one entry of SCALINGO_SHAREDFS_SYMLINKS: a relative path made of plain names.
-/// Escapes through existing symlinks are checked against the disk by <see cref="SymlinkPreflight"/>.
+/// Escapes through existing symlinks are checked against the disk by <see cref="SymlinkInspector"/>.
 /// </summary>
 internal static class RelativePathRule
 {
