@@ -44,7 +44,31 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int close(int fd);
 
+    [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
+    private static partial nint pwrite(int fd, ReadOnlySpan<byte> buffer, nuint count, long offset);
+
+    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
+    private static partial int ftruncate(int fd, long length);
+
     private const int AtFdCwd = -100;
+    public const int OWriteOnly = 0x1, OCreate = 0x40, OTruncate = 0x200, OAppend = 0x400;
+
+    /// <summary>open(flags), pwrite at offset (ignored with O_APPEND), optional ftruncate, close: 0 or the first errno.</summary>
+    public static int Write(string path, int flags, long offset, ReadOnlySpan<byte> data, long? truncateTo = null)
+    {
+        var fd = open(path, flags, 0x1A4);
+        if (fd < 0) return Marshal.GetLastPInvokeError();
+        try
+        {
+            if (truncateTo is { } length && ftruncate(fd, length) < 0) return Marshal.GetLastPInvokeError();
+            if (data.Length > 0 && pwrite(fd, data, (nuint)data.Length, offset) < 0) return Marshal.GetLastPInvokeError();
+            return 0;
+        }
+        finally
+        {
+            if (close(fd) < 0 && Marshal.GetLastPInvokeError() is var error and not 0) { _ = error; }
+        }
+    }
 
     /// <summary>0 on success, else the errno.</summary>
     private static int Check(long result) => result < 0 ? Marshal.GetLastPInvokeError() : 0;
