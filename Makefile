@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CONFIGURATION ?= Release
 RID ?= linux-x64
 
-.PHONY: deps build test publish clean
+.PHONY: deps build test publish clean buildpack run
 
 ## deps: install the system packages (FUSE, Ceph, s3fs, s3cmd, rclone, fio…) and restore NuGet packages
 deps:
@@ -27,3 +27,11 @@ publish: deps
 clean:
 	rm -rf out TestResults
 	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+
+## buildpack: out/sharedfs-buildpack.tgz, the buildpack a BUILDPACK_URL points at (binary and libfuse3 inside)
+buildpack: publish
+	@buildpack/package.sh out/sharedfs-init out/sharedfs-buildpack.tgz
+
+## run: a local S3 server and two app containers sharing one bucket through sharedfs-init (Ctrl-C stops all)
+run: deps publish
+	@scripts/demo/run.sh
