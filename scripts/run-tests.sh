@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 
 results=$(mktemp -d /tmp/sharedfs-test-results.XXXXXX)
 export CEPH_S3_DIR=$results/ceph
-export CEPH_S3_PORT_BASE=${CEPH_S3_PORT_BASE:-$((20000 + RANDOM % 30000))}
 export CEPH_S3_ACCESS_KEY=SHAREDFSTESTKEY
 export CEPH_S3_SECRET_KEY=test-secret-$RANDOM$RANDOM
 
@@ -20,7 +19,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-endpoint=$(tests/ceph/ceph-s3.sh up | sed -n 's/^endpoint=//p')
+# A random block of ports, tried again elsewhere if something on this machine already holds one of them.
+endpoint=
+for attempt in 1 2 3; do
+  export CEPH_S3_PORT_BASE=$((20000 + RANDOM % 30000))
+  endpoint=$(tests/ceph/ceph-s3.sh up | sed -n 's/^endpoint=//p')
+  [[ -n $endpoint ]] && break
+done
 if [[ -z $endpoint ]]; then
   echo "tests: the Ceph gateway did not start" >&2
   echo "0 passed, 1 failed"

@@ -126,7 +126,7 @@ up() {
 
   radosgw -n client.rgw.x
   wait_until 120 "the gateway" curl -sf -o /dev/null "http://127.0.0.1:$rgw_port/"
-  radosgw-admin -n client.rgw.x user create --uid=sharedfs --display-name=sharedfs \
+  radosgw-admin -n client.rgw.x --admin-socket="" user create --uid=sharedfs --display-name=sharedfs \
     --access-key="$access_key" --secret="$secret_key" >/dev/null
   trap - ERR
   say "ready in $((SECONDS - started)) s"
