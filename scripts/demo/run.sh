@@ -167,7 +167,7 @@ main() {
   trap 'shutdown; exit $((failed))' EXIT
   trap 'stop_requested=1' INT TERM
 
-  say "starting the S3 server (a single-node Ceph RADOS Gateway on 127.0.0.1; about 15 s)"
+  say "starting the S3 server (a single-node Ceph RADOS Gateway on 127.0.0.1; a few seconds)"
   start_gateway
   check_stop
   create_bucket
@@ -190,6 +190,7 @@ main() {
   Try, from another terminal:
     curl -F file=@/etc/hostname http://127.0.0.1:$port_a/upload     # upload through container a
     curl http://127.0.0.1:$port_b/uploads/hostname                  # download it through container b
+                                  # (b sees new files within the cache TTL, 1 s: 404 just before)
     ls -l $DEMO_DIR/b/app/public/                                    # the symlink
     s3cmd -c $DEMO_DIR/s3cfg ls -r s3://$bucket                      # the objects in the bucket
   or open http://127.0.0.1:$port_a/ and http://127.0.0.1:$port_b/ in a browser.
