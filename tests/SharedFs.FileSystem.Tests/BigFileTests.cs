@@ -71,6 +71,7 @@ public sealed class BigFileTests(MountedBucket fs, ITestOutputHelper output) : I
                 FillBlock(i, block);
                 await stream.WriteAsync(block);
             }
+            output.WriteLine($"write() calls: {watch.Elapsed.TotalSeconds:F1} s, then close() uploads");
         }
         var writeSeconds = watch.Elapsed.TotalSeconds;
         Assert.Equal(Size, new FileInfo(path).Length);

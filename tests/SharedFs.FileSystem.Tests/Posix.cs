@@ -6,7 +6,7 @@ namespace SharedFs.FileSystem.Tests;
 internal static partial class Posix
 {
     public const int EPERM = 1, ENOENT = 2, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENOTEMPTY = 39,
-        ENAMETOOLONG = 36, ENODATA = 61, ENOTSUP = 95, ENOSYS = 38;
+        ENAMETOOLONG = 36, EIO = 5, ENOSPC = 28, ENODATA = 61, ENOTSUP = 95, ENOSYS = 38;
 
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int rename(string from, string to);
@@ -66,7 +66,58 @@ internal static partial class Posix
         }
         finally
         {
-            if (close(fd) < 0 && Marshal.GetLastPInvokeError() is var error and not 0) { _ = error; }
+            // close() is where the upload happens: its errno matters (returned when nothing failed before).
+            closeErrno = close(fd) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+    }
+
+    [ThreadStatic] private static int closeErrno;
+
+    /// <summary>open, then pwrite until everything is written (short writes continue) or an error: its errno.</summary>
+    public static int WriteFully(string path, ReadOnlySpan<byte> data)
+    {
+        var fd = open(path, OWriteOnly | OCreate | OTruncate, 0x1A4);
+        if (fd < 0) return Marshal.GetLastPInvokeError();
+        try
+        {
+            var done = 0;
+            while (done < data.Length)
+            {
+                var n = pwrite(fd, data[done..], (nuint)(data.Length - done), done);
+                if (n < 0) return Marshal.GetLastPInvokeError();
+                done += (int)n;
+            }
+            return 0;
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    /// <summary>Like <see cref="Write"/>, but reports close()'s errno too.</summary>
+    public static int WriteAndClose(string path, int flags, long offset, ReadOnlySpan<byte> data)
+    {
+        var result = Write(path, flags, offset, data);
+        return result != 0 ? result : closeErrno;
+    }
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int fsync(int fd);
+
+    /// <summary>open, write, fsync (its errno returned), close.</summary>
+    public static int WriteAndFsync(string path, ReadOnlySpan<byte> data)
+    {
+        var fd = open(path, OWriteOnly | OCreate | OTruncate, 0x1A4);
+        if (fd < 0) return Marshal.GetLastPInvokeError();
+        try
+        {
+            if (pwrite(fd, data, (nuint)data.Length, 0) < 0) return Marshal.GetLastPInvokeError();
+            return fsync(fd) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        finally
+        {
+            close(fd);
         }
     }
 

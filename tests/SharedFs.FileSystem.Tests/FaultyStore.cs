@@ -1,0 +1,46 @@
+using SharedFs.Storage;
+
+namespace SharedFs.FileSystem.Tests;
+
+/// <summary>The real store, with writes that can be made to fail on demand (an outage of the bucket).</summary>
+internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposable
+{
+    public volatile bool FailWrites;
+
+    public string Bucket => inner.Bucket;
+
+    private void ThrowIfFailing()
+    {
+        if (FailWrites) throw new StorageException(StorageErrorKind.Unavailable, "injected outage");
+    }
+
+    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
+    public Task<int> ReadAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(key, offset, buffer, cancellationToken);
+    public Task<ObjectInfo> DownloadAsync(string key, Stream destination, long offset = 0, CancellationToken cancellationToken = default) => inner.DownloadAsync(key, destination, offset, cancellationToken);
+
+    public Task<ObjectInfo> UploadAsync(string key, Stream content, long length, ObjectWriteOptions options, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        return inner.UploadAsync(key, content, length, options, cancellationToken);
+    }
+
+    public Task<ObjectInfo> ComposeAsync(string key, IReadOnlyList<ObjectPiece> pieces, ObjectWriteOptions options, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        return inner.ComposeAsync(key, pieces, options, cancellationToken);
+    }
+
+    public Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, ObjectWriteOptions? replaceMetadata = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        return inner.CopyAsync(sourceKey, destinationKey, replaceMetadata, cancellationToken);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+    public Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) => inner.DeleteManyAsync(keys, cancellationToken);
+    public Task<ListPage> ListPageAsync(string prefix, string? delimiter, string? continuationToken, int maxKeys = 1000, CancellationToken cancellationToken = default) =>
+        inner.ListPageAsync(prefix, delimiter, continuationToken, maxKeys, cancellationToken);
+    public IAsyncEnumerable<ListPage> ListAllAsync(string prefix, string? delimiter, CancellationToken cancellationToken = default) => inner.ListAllAsync(prefix, delimiter, cancellationToken);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+}
