@@ -39,11 +39,12 @@ RESULTS_JSONL=$WORK/results.jsonl
 mkdir -p "$WORK/logs" "$WORK/mnt"
 : >"$RESULTS_JSONL"
 
-CLEANED=0
+CLEANED=0 WORKLOAD_PID=
 cleanup() {
   ((CLEANED)) && return; CLEANED=1
   trap '' INT TERM
   log "cleaning up"
+  [[ -n ${WORKLOAD_PID:-} ]] && { kill_tree "$WORKLOAD_PID"; wait "$WORKLOAD_PID" 2>/dev/null; }
   unmount_all
   gateway_down
   if [[ ${BENCH_KEEP:-0} == 1 ]]; then log "kept $WORK"

@@ -66,3 +66,10 @@ mbps() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.1f", b / 1e6 / (ms / 1000) 
 
 # Kilobytes of a /proc status field (VmRSS, VmHWM) of PID, empty if the process is gone.
 proc_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# kill_tree PID: PID and all its descendants (children first found, then killed from the top).
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null
+}

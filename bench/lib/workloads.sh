@@ -5,11 +5,17 @@
 run_workload() {
   local fs=$1 metric=$2; shift 2
   log "$fs: $metric"
-  local out
-  if ! out=$("$@" 2>"$WORK/logs/last-error"); then
+  local out status
+  # In the background and waited for, so that a signal to the harness is handled at once (the trap kills it).
+  "$@" >"$WORK/logs/last-output" 2>"$WORK/logs/last-error" &
+  WORKLOAD_PID=$!
+  wait "$WORKLOAD_PID"; status=$?
+  WORKLOAD_PID=
+  if ((status != 0)); then
     record_error "$fs" "$metric" "$(tail -n 3 "$WORK/logs/last-error" | tr '\n' ' ' | cut -c1-300)"
     return 1
   fi
+  out=$(cat "$WORK/logs/last-output")
   [[ -n $out ]] && record_json "$fs" "$out"
   return 0
 }
