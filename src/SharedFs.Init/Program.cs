@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SharedFs.Init.Commands;
 using SharedFs.Init.Configuration;
 using SharedFs.Init.Logging;
@@ -11,6 +12,7 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         Log log = Log.StandardError;
+        var watch = Stopwatch.StartNew();
         try
         {
             Invocation invocation = ArgumentParser.Parse(args);
@@ -24,11 +26,12 @@ internal static class Program
             // s3cfg never mounts: it reports missing credentials or endpoint itself, with its own wording.
             InitSettings settings = SettingsLoader.Load(invocation.OptionArgs, invocation.SingleChild,
                 noMount: invocation.NoMount || invocation.Mode == Mode.S3cfg);
+            if (invocation.Mode is Mode.Init or Mode.Mount) log.Step(Describe(settings), watch);
             return invocation.Mode switch
             {
                 Mode.Mount => await MountCommand.RunAsync(settings, log),
                 Mode.S3cfg => S3cfgCommand.Run(settings, Console.Out),
-                Mode.Check => CheckCommand.Run(settings, log),
+                Mode.Check => await CheckCommand.RunAsync(settings, log),
                 _ => await InitCommand.RunAsync(invocation, settings, log),
             };
         }
@@ -38,4 +41,10 @@ internal static class Program
             return ConfigError;
         }
     }
+
+    /// <summary>The "configuration" start-up line: what will be mounted where, without the secret.</summary>
+    private static string Describe(InitSettings settings) => settings.NoMount
+        ? "configuration: no storage (--no-mount)"
+        : $"configuration: bucket {settings.Credentials?.Bucket} at {settings.Endpoint}, mount {settings.MountPath}, " +
+          $"app root {settings.AppRoot}, symlinks {(settings.Symlinks.Count == 0 ? "none" : string.Join(":", settings.Symlinks))}";
 }

@@ -19,7 +19,7 @@ internal static class HelpText
           sharedfs-init [options] -- COMMAND [ARGS...]   mount the bucket, build the symlinks, run COMMAND as PID 1
           sharedfs-init mount [options]                  mount in the foreground until SIGINT/SIGTERM
           sharedfs-init s3cfg [options]                  print a .s3cfg for s3cmd (contains the secret key)
-          sharedfs-init check [options]                  validate the configuration
+          sharedfs-init check [options]                  validate the configuration and reach the bucket
 
         Options (each also read from the environment variable shown; options win):
           --credentials KEY:SECRET:BUCKET  SCALINGO_SHAREDFS_CREDENTIALS  the secret may contain ':'

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace SharedFs.Init.Logging;
 
@@ -23,6 +24,20 @@ internal sealed class Log(TextWriter writer)
 
     public static string FormatDuration(TimeSpan span) =>
         span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.0#} s" : $"{span.TotalMilliseconds:0} ms";
+
+    /// <summary>
+    /// An exception message without the .NET filler some SDK exceptions carry
+    /// ("Exception of type 'Amazon.Runtime.Internal.HttpErrorResponseException' was thrown.").
+    /// </summary>
+    public static string Reason(Exception e) =>
+        Regex.Replace(e.Message, @":?\s*Exception of type '[^']*' was thrown\.?", "").Trim();
+
+    /// <summary>Time since the kernel started this process (runtime start-up included), for the start→exec figure.</summary>
+    public static TimeSpan SinceProcessStart()
+    {
+        try { return DateTime.Now - Process.GetCurrentProcess().StartTime; }
+        catch (Exception) { return TimeSpan.Zero; }
+    }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }

@@ -14,10 +14,11 @@ internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
         return new Adapter(mount);
     }
 
-    public static SharedFsMountOptions ToOptions(InitSettings settings)
+    /// <summary>The storage layer's view of the configured bucket (also used by "sharedfs-init check").</summary>
+    public static S3StoreOptions ToStoreOptions(InitSettings settings)
     {
         S3Credentials credentials = settings.Credentials ?? throw new InvalidOperationException("no credentials");
-        var store = new S3StoreOptions
+        return new S3StoreOptions
         {
             Endpoint = settings.Endpoint ?? throw new InvalidOperationException("no endpoint"),
             Region = settings.Region,
@@ -25,9 +26,13 @@ internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
             SecretAccessKey = credentials.SecretAccessKey,
             Bucket = credentials.Bucket,
         };
+    }
+
+    public static SharedFsMountOptions ToOptions(InitSettings settings)
+    {
         var options = new SharedFsMountOptions
         {
-            Store = store,
+            Store = ToStoreOptions(settings),
             MountPoint = settings.MountPath,
             CacheTtl = settings.CacheTtl,
             // Files appear owned by the user running the app (the init runs as that user).

@@ -94,7 +94,7 @@ internal sealed class InitSequence(
         }
         catch (Exception e)
         {
-            log.Error($"cannot mount bucket {bucket} at {settings.MountPath}: {e.Message}; the app was not started");
+            log.Error($"cannot mount bucket {bucket} at {settings.MountPath}: {Log.Reason(e)}; the app was not started");
             return null;
         }
     }
@@ -121,6 +121,7 @@ internal sealed class InitSequence(
         int early;
         lock (_gate) { _supervisor = supervisor; early = _abortSignal; }
         log.Step($"started the app: {command[0]} (pid {app.Id})", watch);
+        log.Info($"ready: the app started {Log.FormatDuration(Log.SinceProcessStart())} after sharedfs-init was launched");
         if (early != 0) supervisor.Forward(early);
 
         Task<int> appDone = supervisor.RunAsync();

@@ -66,6 +66,20 @@ internal sealed class RunningInit : IDisposable
     /// <summary>Waits for "started the app": from then on the signal handlers are installed.</summary>
     public Task WaitUntilAppStartedAsync() => _started.Task.WaitAsync(TimeSpan.FromSeconds(15));
 
+    /// <summary>Waits until stderr contains <paramref name="text"/> (e.g. "mounted bucket" for "sharedfs-init mount").</summary>
+    public async Task WaitForStderrAsync(string text, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            if (watch.Elapsed > timeout)
+                throw new TimeoutException($"\"{text}\" did not appear on sharedfs-init's stderr within {timeout}. stderr:\n{Stderr}");
+            if (_process.HasExited)
+                throw new InvalidOperationException($"sharedfs-init exited ({_process.ExitCode}) before printing \"{text}\". stderr:\n{Stderr}");
+            await Task.Delay(20);
+        }
+    }
+
     public void Signal(int signal)
     {
         if (Libc.kill(InitPid, signal) != 0) throw new InvalidOperationException($"kill({InitPid}, {signal}) failed: errno {Libc.LastErrno}");

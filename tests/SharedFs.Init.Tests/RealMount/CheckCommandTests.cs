@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using SharedFs.Init.Tests.Support;
+using SharedFs.TestSupport;
+
+namespace SharedFs.Init.Tests.RealMount;
+
+/// <summary>"sharedfs-init check" against the real gateway: list, write, read back, delete, with timings; never the secret.</summary>
+[Collection(RealMountCollection.Name)]
+public sealed class CheckCommandTests(TestBucket bucket) : IClassFixture<TestBucket>
+{
+    private const string BadSecret = "wrong-secret:for/the+check";
+
+    private Dictionary<string, string> Environment(string? credentials = null, string? endpoint = null) => new()
+    {
+        ["SCALINGO_SHAREDFS_CREDENTIALS"] = credentials ?? bucket.Credentials,
+        ["SHAREDFS_ENDPOINT"] = endpoint ?? bucket.Gateway.Endpoint.ToString(),
+        ["SHAREDFS_MOUNT"] = "/tmp/sharedfs-check-not-mounted",
+        ["SHAREDFS_APP_ROOT"] = Path.GetTempPath(),
+        ["SHAREDFS_READY_TIMEOUT"] = "5s",
+    };
+
+    [Fact]
+    public async Task Good_configuration_reaches_the_bucket_and_reports_each_step_with_its_duration()
+    {
+        var (exit, stdout, stderr) = await RunningInit.RunAsync(InitMode.Subreaper, ["check"], Environment(), timeoutSeconds: 30);
+        Assert.True(exit == 0, $"exit {exit}\n{stderr}");
+        foreach (string step in new[] { "list:", "write: .sharedfs-check/", "read:", "delete:", "is readable and writable" })
+        {
+            string line = stderr.Split('\n').FirstOrDefault(l => l.Contains(step)) ?? throw new Xunit.Sdk.XunitException($"no \"{step}\" line:\n{stderr}");
+            Assert.Matches(@"\((\d+ ms|\d+\.\d+ s)\)\s*$", line);
+        }
+        Assert.DoesNotContain(bucket.Gateway.SecretKey, stdout + stderr);
+        Assert.Empty(await bucket.ListKeysAsync(".sharedfs-check/"));
+    }
+
+    public static TheoryData<string> Problems() => ["bad secret", "missing bucket", "closed port"];
+
+    [Theory]
+    [MemberData(nameof(Problems))]
+    public async Task Problem_gives_a_non_zero_exit_and_a_clear_reason(string problem)
+    {
+        var (environment, expected) = problem switch
+        {
+            "bad secret" => (Environment(credentials: $"{bucket.Gateway.AccessKey}:{BadSecret}:{bucket.Name}"), "the access key or secret key is wrong"),
+            "missing bucket" => (Environment(credentials: $"{bucket.Gateway.AccessKey}:{bucket.Gateway.SecretKey}:no-such-bucket-{Guid.NewGuid():N}"[..^12]), "there is no bucket"),
+            _ => (Environment(endpoint: $"http://127.0.0.1:{RealMountWorkspace.ClosedPort()}"), "cannot be reached"),
+        };
+        var watch = Stopwatch.StartNew();
+        var (exit, stdout, stderr) = await RunningInit.RunAsync(InitMode.Subreaper, ["check"], environment, timeoutSeconds: 30);
+        Assert.True(exit == 1, $"exit {exit}\n{stderr}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+        string error = Assert.Single(stderr.Split('\n'), l => l.Contains("error:"));
+        Assert.Contains("check failed at step list", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain(BadSecret, stdout + stderr);
+        Assert.DoesNotContain(bucket.Gateway.SecretKey, stdout + stderr);
+    }
+}
