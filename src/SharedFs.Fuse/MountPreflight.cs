@@ -16,8 +16,8 @@ internal static class MountPreflight
         ArgumentException.ThrowIfNullOrWhiteSpace(mountPoint);
         string full = MountTable.Normalize(mountPoint);
 
-        if (!File.Exists("/dev/fuse"))
-            throw new FuseMountException("/dev/fuse is missing: load the fuse module, or run the container with --device /dev/fuse");
+        if (!File.Exists("/dev/fuse") || !IsCharacterDevice("/dev/fuse"))
+            throw new FuseMountException("/dev/fuse is missing (or is not the FUSE character device): load the fuse module, or run the container with --device /dev/fuse");
         uint euid = LibC.GetEffectiveUserId();
         if (euid != 0)
             throw new FuseMountException($"mounting needs root (CAP_SYS_ADMIN) but the effective uid is {euid}");
@@ -38,5 +38,13 @@ internal static class MountPreflight
         if (!NativeLibraryResolver.TryLoadFuse(out string? error))
             throw new FuseMountException(error!);
         return full;
+    }
+
+    /// <summary>An empty file or a bind mount over /dev/fuse exists too, but libfuse then fails with a bare EINVAL.</summary>
+    private static unsafe bool IsCharacterDevice(string path)
+    {
+        const uint S_IFMT = 0xF000, S_IFCHR = 0x2000;
+        NativeStat stat;
+        return LibC.Stat(path, &stat) == 0 && (stat.Mode & S_IFMT) == S_IFCHR;
     }
 }
