@@ -35,18 +35,24 @@ internal sealed class OpenFileTable
         lock (_lock) return _byPath.GetValueOrDefault(path);
     }
 
-    /// <summary>Registers <paramref name="candidate"/> for its path unless another open file is there; returns the one in use.</summary>
-    public OpenFile AddOrGet(OpenFile candidate)
+    /// <summary>
+    /// Opens a handle on the file registered for the candidate's path, registering the candidate when there is
+    /// none: atomic with <see cref="Retire"/>, so a handle never lands on a file that just left the table.
+    /// </summary>
+    public (OpenFile File, ulong Handle) Open(OpenFile candidate, int flags)
     {
         lock (_lock)
         {
-            if (_byPath.TryGetValue(candidate.Path, out var existing)) return existing;
-            _byPath[candidate.Path] = candidate;
-            return candidate;
+            if (!_byPath.TryGetValue(candidate.Path, out var file) || file.Unlinked)
+            {
+                file = candidate;
+                _byPath[candidate.Path] = file;
+            }
+            return (file, OpenHandle(file, flags));
         }
     }
 
-    public ulong OpenHandle(OpenFile file, int flags)
+    private ulong OpenHandle(OpenFile file, int flags)
     {
         lock (_lock)
         {

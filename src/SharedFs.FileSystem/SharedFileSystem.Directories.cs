@@ -120,9 +120,13 @@ internal sealed partial class SharedFileSystem
     {
         if (!entry.IsDirectory)
         {
+            if (_metadata.TryReuse(childPath, entry) is { } known) return known;
             var info = await _store.HeadAsync(ObjectKeys.FileKey(childPath)).ConfigureAwait(false);
             // Deleted between the listing and the HEAD: leave it out.
-            return info is null ? null : MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid);
+            if (info is null) return null;
+            var node = MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid);
+            _metadata.Remember(childPath, node, info.Size, info.ETag, info.LastModified);
+            return node;
         }
         var key = entry.Form == DirectoryForm.LegacyFolder
             ? ObjectKeys.FileKey(childPath) + ObjectKeys.FolderSuffix

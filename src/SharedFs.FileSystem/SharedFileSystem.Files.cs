@@ -16,20 +16,23 @@ internal sealed partial class SharedFileSystem
         {
             if (CheckName(path) is < 0 and var error) return error;
             var file = _open.Find(path);
+            NodeInfo? stored = null;
             if (file is null || !file.IsDirty)
             {
                 // Close-to-open: every open asks the bucket for the current version.
-                var stored = Wait(ResolveAsync(path));
+                stored = Wait(ResolveAsync(path));
                 _attributes.Set(path, stored);
                 if (stored is null) return -Errno.ENOENT;
                 if (stored.Kind == NodeKind.Directory) return -Errno.EISDIR;
-                if (file is null)
-                {
-                    file = _open.AddOrGet(new OpenFile(path, stored, existsInStore: true));
-                }
-                file.TryRefresh(stored);
             }
-            return OpenExisting(file, path, flags, out handle, out keepCache);
+            (var opened, handle) = _open.Open(file ?? new OpenFile(path, stored!, existsInStore: true), flags);
+            if (stored is not null) opened.TryRefresh(stored);
+            if ((flags & OTrunc) != 0 && opened.Size > 0) opened.Truncate(_staging, 0);
+            // Keep the kernel's pages only when they are of the version stored now (or of our own pending data).
+            var current = opened.Node;
+            keepCache = opened.IsDirty || _versions.IsCurrent(path, current.ETag, current.Size);
+            if (!opened.IsDirty) _versions.Remember(path, current.ETag, current.Size);
+            return 0;
         });
         if (result == 0)
         {
@@ -37,17 +40,6 @@ internal sealed partial class SharedFileSystem
             info.KeepCache = keepCache;
         }
         return result;
-    }
-
-    private int OpenExisting(OpenFile file, string path, int flags, out ulong handle, out bool keepCache)
-    {
-        handle = _open.OpenHandle(file, flags);
-        if ((flags & OTrunc) != 0 && file.Size > 0) file.Truncate(_staging, 0);
-        // Keep the kernel's pages only when they are of the version stored now (or of our own pending data).
-        var current = file.Node;
-        keepCache = file.IsDirty || _versions.IsCurrent(path, current.ETag, current.Size);
-        if (!file.IsDirty) _versions.Remember(path, current.ETag, current.Size);
-        return 0;
     }
 
     public override int Create(string path, uint mode, ref OpenInfo info)
@@ -67,9 +59,8 @@ internal sealed partial class SharedFileSystem
                 ModifyTime = now, ChangeTime = now, AccessTime = now,
             };
             // Not uploaded now: the first flush (close) stores it, even empty; until then this mount shows it.
-            var file = _open.AddOrGet(new OpenFile(path, node, existsInStore: false));
+            (var file, handle) = _open.Open(new OpenFile(path, node, existsInStore: false), flags);
             if (file.Size > 0 && (flags & OTrunc) != 0) file.Truncate(_staging, 0);
-            handle = _open.OpenHandle(file, flags);
             _versions.Forget(path);
             Changed(path, file.Current);
             return 0;
@@ -141,8 +132,7 @@ internal sealed partial class SharedFileSystem
         if (node is null) return -Errno.ENOENT;
         if (node.Kind == NodeKind.Directory) return -Errno.EISDIR;
         // truncate(2) without an open file: stage, upload, forget (the compose keeps the kept prefix on the server).
-        var temporary = _open.AddOrGet(new OpenFile(path, node, existsInStore: true));
-        var id = _open.OpenHandle(temporary, 0);
+        var (temporary, id) = _open.Open(new OpenFile(path, node, existsInStore: true), 0);
         try
         {
             temporary.Truncate(_staging, size);

@@ -17,6 +17,7 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     private readonly DirectoryLister _lister;
     private readonly OpenFileTable _open = new();
     private readonly ContentVersions _versions = new();
+    private readonly MetadataCache _metadata = new();
     private readonly Func<FuseRequestContext?> _context;
     private readonly uint _defaultUid, _defaultGid;
 
@@ -105,7 +106,12 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
 
         var fileKey = ObjectKeys.FileKey(path);
         var file = await _store.HeadAsync(fileKey).ConfigureAwait(false);
-        if (file is not null) return MetadataCodec.Decode(file, false, DirectoryForm.None, _defaultUid, _defaultGid);
+        if (file is not null)
+        {
+            var node = MetadataCodec.Decode(file, false, DirectoryForm.None, _defaultUid, _defaultGid);
+            _metadata.Remember(path, node, file.Size, file.ETag, file.LastModified);
+            return node;
+        }
         return await ResolveDirectoryAsync(path).ConfigureAwait(false);
     }
 
