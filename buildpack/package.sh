@@ -15,7 +15,7 @@ cp "$binary" "$here/vendor/sharedfs-init.new" && mv "$here/vendor/sharedfs-init.
 sha256sum "$here/vendor/sharedfs-init" | cut -d' ' -f1 >"$here/vendor/sharedfs-init.sha256"
 
 # The build machine's libfuse3 (Debian 12: 3.14), resolved to the real file so the tarball holds no symlink.
-libfuse=$(ls /lib/x86_64-linux-gnu/libfuse3.so.3.* 2>/dev/null | sort -V | tail -n 1 || true)
+libfuse=$(find /lib/x86_64-linux-gnu -maxdepth 1 -name 'libfuse3.so.3.*' | sort -V | tail -n 1)
 if [[ -z $libfuse ]]; then
   echo "package: /lib/x86_64-linux-gnu/libfuse3.so.3.* is missing: run 'make deps'" >&2
   exit 1

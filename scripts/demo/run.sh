@@ -32,6 +32,8 @@ free_port() {
   echo "$port"
 }
 
+declare -A pid=()  # container name -> sharedfs-init's pid
+
 mounts_below() { awk -v dir="$DEMO_DIR/" 'index($5, dir) == 1 {print $5}' /proc/self/mountinfo; }
 
 # A run killed with SIGKILL leaves its mounts and daemons behind: clear them before starting afresh.
@@ -93,10 +95,10 @@ CFG
   s3cmd_demo mb "s3://$bucket" >/dev/null
 }
 
-start_container() {  # start_container NAME PORT: sets pid_NAME
+start_container() {  # start_container NAME PORT: sets pid[NAME]
   # setsid for the same reason as the gateway: the script, not the terminal, decides when they stop.
   setsid "$here/container.sh" "$1" "$2" &
-  printf -v "pid_$1" '%s' "$!"
+  pid[$1]=$!
 }
 
 wait_for_app() {  # wait_for_app NAME PORT PID
@@ -111,25 +113,20 @@ wait_for_app() {  # wait_for_app NAME PORT PID
 
 # stop_containers: SIGTERM to each init still running, then their exit statuses (0 = clean stop).
 stop_containers() {
-  local name pid
-  for name in a b; do
-    pid=$(eval "echo \${pid_$name:-}")
-    [[ -n $pid ]] && kill -TERM "$pid" 2>/dev/null || true
-  done
+  local name
+  for name in "${!pid[@]}"; do kill -TERM "${pid[$name]}" 2>/dev/null || true; done
   # sharedfs-init waits at most SHAREDFS_STOP_TIMEOUT (25 s) for the app, then flushes and unmounts.
   local deadline=$((SECONDS + 90))
-  for name in a b; do
-    pid=$(eval "echo \${pid_$name:-}")
-    [[ -n $pid ]] || continue
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
+  for name in $(printf '%s\n' "${!pid[@]}" | sort); do
+    local id=${pid[$name]} status=0
+    while kill -0 "$id" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "$id" 2>/dev/null; then
       say "container $name did not stop within 90 s: killing it"
-      kill -KILL "$pid" 2>/dev/null || true
+      kill -KILL "$id" 2>/dev/null || true
     fi
-    local status=0
-    wait "$pid" || status=$?
+    wait "$id" || status=$?
     if ((status == 0)); then say "container $name stopped cleanly"; else say "container $name exited with status $status"; failed=1; fi
-    eval "pid_$name="
+    unset "pid[$name]"
   done
 }
 
@@ -155,7 +152,7 @@ shutdown() {
 }
 
 main() {
-  failed=0 shut_down=0 stop_requested=0 pid_a='' pid_b='' endpoint=''
+  failed=0 shut_down=0 stop_requested=0 endpoint=''
   preflight
   clear_leftovers
   mkdir -p "$DEMO_DIR"
@@ -177,8 +174,8 @@ main() {
   say "starting container a on port $port_a and container b on port $port_b"
   start_container a "$port_a"
   start_container b "$port_b"
-  wait_for_app a "$port_a" "$pid_a"
-  wait_for_app b "$port_b" "$pid_b"
+  wait_for_app a "$port_a" "${pid[a]}"
+  wait_for_app b "$port_b" "${pid[b]}"
 
   cat <<TRY
 
@@ -201,12 +198,12 @@ TRY
 
   # Sleep until Ctrl-C (or SIGTERM), or until a container stops by itself, which is a failure.
   while ((stop_requested == 0)); do
-    if ! kill -0 "$pid_a" 2>/dev/null || ! kill -0 "$pid_b" 2>/dev/null; then
+    if ! kill -0 "${pid[a]}" 2>/dev/null || ! kill -0 "${pid[b]}" 2>/dev/null; then
       say "a container stopped by itself"
       failed=1
       break
     fi
-    wait -n "$pid_a" "$pid_b" 2>/dev/null || true
+    wait -n "${pid[a]}" "${pid[b]}" 2>/dev/null || true
   done
 }
 
