@@ -11,8 +11,8 @@ namespace SharedFs.FileSystem;
 internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDisposable
 {
     public const int ChunkSize = 1 << 20;
-    public const int MaxWindowChunks = 8;
-    public const int MaxChunksPerHandle = 16;
+    public const int MaxWindowChunks = 16;
+    public const int MaxChunksPerHandle = 24;
     public const long GlobalBudgetBytes = 512L << 20;
 
     private static long s_globalBytes;

@@ -33,12 +33,14 @@ public sealed class SharedFsMount : IAsyncDisposable
     public static async Task<SharedFsMount> MountAsync(SharedFsMountOptions options, IObjectStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        string? createdMountPoint = null;
         try
         {
             await CheckBucketAsync(store, options, cancellationToken).ConfigureAwait(false);
             var mountPoint = Path.GetFullPath(options.MountPoint);
             if (!MountTable.TryClearStaleMount(mountPoint, out var staleError))
                 throw new InvalidOperationException($"cannot mount at {mountPoint}: {staleError}");
+            if (!Directory.Exists(mountPoint) && !File.Exists(mountPoint)) createdMountPoint = mountPoint;
             Directory.CreateDirectory(mountPoint);
             var staging = new StagingArea(options.StagingDirectory);
             var fileSystem = new SharedFileSystem(store, staging, options.CacheTtl, options.DefaultUid, options.DefaultGid,
@@ -51,6 +53,11 @@ public sealed class SharedFsMount : IAsyncDisposable
         catch
         {
             (store as IDisposable)?.Dispose();
+            // A failed mount leaves the disk as it found it: no empty mount point of ours behind.
+            if (createdMountPoint is not null)
+            {
+                try { Directory.Delete(createdMountPoint); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
             throw;
         }
     }
