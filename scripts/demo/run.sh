@@ -57,19 +57,21 @@ preflight() {
 }
 
 start_gateway() {
-  local attempt line
+  local attempt
   for attempt in 1 2 3; do
     # The gateway needs BASE..BASE+80 free; a random base rarely collides, and a retry fixes it when it does.
     export CEPH_S3_PORT_BASE=$((20000 + RANDOM % 30000))
-    # setsid: the daemons get their own session, so the terminal's Ctrl-C reaches only this script,
-    # which stops them last, after the containers have flushed into the bucket.
-    # Its daemons' chatter goes to a log, shown only when the start fails.
-    if line=$(setsid "$ceph" up 2>"$DEMO_DIR/gateway.log" | grep '^endpoint='); then
-      endpoint=${line#endpoint=}
+    # setsid: the daemons get their own session, so the terminal's Ctrl-C reaches only this script, which
+    # stops them last, after the containers have flushed into the bucket. Its output goes to files, not to a
+    # pipe: a pipe's reader would be in our process group and die of the Ctrl-C.
+    if setsid "$ceph" up >"$DEMO_DIR/gateway.out" 2>"$DEMO_DIR/gateway.log"; then
+      endpoint=$(sed -n 's/^endpoint=//p' "$DEMO_DIR/gateway.out")
       return 0
     fi
+    check_stop
     say "the gateway did not start (attempt $attempt):"
     tail -n 15 "$DEMO_DIR/gateway.log" >&2
+    "$ceph" down 2>/dev/null || true
   done
   die "the Ceph gateway did not start 3 times: see the messages above"
 }
@@ -135,14 +137,19 @@ shutdown() {
   ((shut_down)) && return 0
   shut_down=1
   trap '' INT TERM  # a second Ctrl-C must not cut the clean stop short
-  say "stopping: SIGTERM to both containers (each stops its app, uploads what is dirty, unmounts)"
-  stop_containers
+  if ((${#pid[@]} > 0)); then
+    say "stopping: SIGTERM to both containers (each stops its app, uploads what is dirty, unmounts)"
+    stop_containers
+  fi
   local left
   left=$(mounts_below | grep -v "^$CEPH_S3_DIR/" || true)
   if [[ -n $left ]]; then say "still mounted after the stop: $left"; failed=1; fi
-  if [[ -n ${endpoint:-} ]]; then
+  if [[ -n $endpoint && -f $DEMO_DIR/s3cfg ]]; then
     say "the bucket keeps what was uploaded (objects under public/uploads/):"
     s3cmd_demo ls -r "s3://$bucket/public/uploads/" 2>/dev/null | sed 's/^/        /' >&2 || true
+  fi
+  # Whatever state the gateway is in (even half started by an interrupted start-up), stop its daemons.
+  if [[ -e $CEPH_S3_DIR ]]; then
     say "stopping the Ceph gateway"
     "$ceph" down 2>>"$DEMO_DIR/gateway.log" || failed=1
   fi
