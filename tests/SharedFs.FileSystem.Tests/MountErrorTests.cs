@@ -1,0 +1,73 @@
+using SharedFs.Storage;
+using SharedFs.TestSupport;
+
+namespace SharedFs.FileSystem.Tests;
+
+/// <summary>MountAsync reaches the bucket first and names the problem when it cannot; nothing stays mounted.</summary>
+public sealed class MountErrorTests(TestBucket bucket) : IClassFixture<TestBucket>
+{
+    private static async Task<StorageException> MountFailsAsync(S3StoreOptions store)
+    {
+        using var folder = new TempDirectory("sharedfs-mount-error");
+        var mountPoint = folder.Combine("mnt");
+        using var cleanup = MountCleanup.For(mountPoint);
+        var error = await Assert.ThrowsAsync<StorageException>(() => SharedFsMount.MountAsync(new SharedFsMountOptions
+        {
+            Store = store,
+            MountPoint = mountPoint,
+            StagingDirectory = folder.Combine("staging"),
+        }));
+        Assert.False(MountCleanup.IsMounted(mountPoint));
+        return error;
+    }
+
+    [Fact]
+    public async Task Wrong_keys_are_named()
+    {
+        var error = await MountFailsAsync(bucket.StoreOptions with { SecretAccessKey = "not-the-secret" });
+        Assert.Contains("secret key is wrong", error.Message);
+        Assert.DoesNotContain("not-the-secret", error.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_bucket_is_named()
+    {
+        var error = await MountFailsAsync(bucket.StoreOptions with { Bucket = "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8] });
+        Assert.Contains("there is no bucket", error.Message);
+    }
+
+    [Fact]
+    public async Task An_unreachable_endpoint_is_named()
+    {
+        var error = await MountFailsAsync(bucket.StoreOptions with
+        {
+            Endpoint = new Uri("http://127.0.0.1:9"),
+            MaxRetries = 0,
+            RequestTimeout = TimeSpan.FromSeconds(2),
+        });
+        Assert.Contains("cannot be reached", error.Message);
+    }
+
+    [Fact]
+    public async Task A_stale_mount_left_by_a_crash_is_cleared()
+    {
+        Requirements.DevFuse();
+        using var folder = new TempDirectory("sharedfs-stale");
+        var mountPoint = folder.Combine("mnt");
+        using var cleanup = MountCleanup.For(mountPoint);
+        Directory.CreateDirectory(mountPoint);
+        // A FUSE server killed without unmounting: s3fs, killed -9, leaves "Transport endpoint is not connected".
+        var passwd = folder.Combine("passwd");
+        File.WriteAllText(passwd, $"{bucket.Gateway.AccessKey}:{bucket.Gateway.SecretKey}");
+        File.SetUnixFileMode(passwd, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await Shell.RunAsync($"s3fs {bucket.Name} '{mountPoint}' -o url={bucket.Gateway.Endpoint.ToString().TrimEnd('/')} -o use_path_request_style -o passwd_file='{passwd}'");
+        var pid = (await Shell.RunAsync($"pgrep -f -n 's3fs {bucket.Name} {mountPoint}'")).Trim();
+        await Shell.RunAsync($"kill -9 {pid}");
+        await Task.Delay(200);
+        Assert.Throws<IOException>(() => Directory.GetFiles(mountPoint));
+        var second = await MountedBucket.MountAsync(bucket, mountPoint, folder.Combine("staging"));
+        await File.WriteAllTextAsync(Path.Combine(mountPoint, "again.txt"), "again");
+        Assert.True(await second.UnmountAsync());
+        Assert.Equal("again", await bucket.GetTextAsync("again.txt"));
+    }
+}
