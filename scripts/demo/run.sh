@@ -17,7 +17,10 @@ export CEPH_S3_DIR=$DEMO_DIR/ceph
 export CEPH_S3_ACCESS_KEY=SHAREDFSDEMOKEY
 export CEPH_S3_SECRET_KEY=demo-secret-$RANDOM$RANDOM
 
-say() { echo "demo: $*" >&2; }
+# A closed terminal pipe (`make run | tee log`, then Ctrl-C kills tee) must not kill the script mid-stop:
+# SIGPIPE is ignored, and a message that cannot be written is just lost.
+trap '' PIPE
+say() { echo "demo: $*" >&2 || true; }
 die() { say "$*"; exit 1; }
 
 # Ctrl-C during start-up: stop at the next step instead of starting more.
@@ -99,8 +102,23 @@ CFG
 
 start_container() {  # start_container NAME PORT: sets pid[NAME]
   # setsid for the same reason as the gateway: the script, not the terminal, decides when they stop.
-  setsid "$here/container.sh" "$1" "$2" &
+  # Their output goes to a file that show_logs follows, so that nothing the terminal does to its output
+  # (a pipe closed by Ctrl-C) can reach sharedfs-init while it flushes.
+  setsid "$here/container.sh" "$1" "$2" >"$DEMO_DIR/$1.log" 2>&1 </dev/null &
   pid[$1]=$!
+}
+
+show_logs() {  # follows the containers' logs on our output until stop_logs
+  tail -q -n +1 -F "$DEMO_DIR/a.log" "$DEMO_DIR/b.log" 2>/dev/null &
+  tail_pid=$!
+}
+
+stop_logs() {
+  [[ -n $tail_pid ]] || return 0
+  sleep 0.3  # let tail print the containers' last lines
+  kill "$tail_pid" 2>/dev/null || true
+  wait "$tail_pid" 2>/dev/null || true
+  tail_pid=''
 }
 
 wait_for_app() {  # wait_for_app NAME PORT PID
@@ -141,6 +159,7 @@ shutdown() {
     say "stopping: SIGTERM to both containers (each stops its app, uploads what is dirty, unmounts)"
     stop_containers
   fi
+  stop_logs
   local left
   left=$(mounts_below | grep -v "^$CEPH_S3_DIR/" || true)
   if [[ -n $left ]]; then say "still mounted after the stop: $left"; failed=1; fi
@@ -159,7 +178,7 @@ shutdown() {
 }
 
 main() {
-  failed=0 shut_down=0 stop_requested=0 endpoint=''
+  failed=0 shut_down=0 stop_requested=0 endpoint='' tail_pid=''
   preflight
   clear_leftovers
   mkdir -p "$DEMO_DIR"
@@ -181,10 +200,11 @@ main() {
   say "starting container a on port $port_a and container b on port $port_b"
   start_container a "$port_a"
   start_container b "$port_b"
+  show_logs
   wait_for_app a "$port_a" "${pid[a]}"
   wait_for_app b "$port_b" "${pid[b]}"
 
-  cat <<TRY
+  cat <<TRY || true
 
   SharedFs demo: two app containers, one bucket.
     container a  http://127.0.0.1:$port_a/    app root $DEMO_DIR/a/app, mount $DEMO_DIR/a/storage
