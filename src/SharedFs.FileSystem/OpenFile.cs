@@ -179,6 +179,21 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
         }
     }
 
+    /// <summary>
+    /// The stored object is about to go (unlink, or a rename over this path) while handles are open: copy what
+    /// is still only in the bucket to the staging file, so the handles keep reading the old content (POSIX).
+    /// </summary>
+    public void KeepContentLocally(IObjectStore store, StagingArea staging)
+    {
+        lock (_lock)
+        {
+            if (_copyable == 0) return;
+            EnsureStaging(staging);
+            EnsureLocal(store, 0, Math.Min(_size, _copyable));
+            _copyable = 0;
+        }
+    }
+
     /// <summary>Forces an upload at the next flush (the metadata changed while content is pending).</summary>
     public void MarkDirty()
     {

@@ -227,6 +227,7 @@ internal sealed partial class SharedFileSystem
         if (_open.Find(path) is { } open)
         {
             // Open handles keep reading and writing their data; it is just never stored again.
+            if (open.OpenCount > 0) open.KeepContentLocally(_store, _staging);
             open.Unlinked = true;
             _open.Detach(open);
         }

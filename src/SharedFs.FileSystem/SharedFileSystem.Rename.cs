@@ -50,6 +50,8 @@ internal sealed partial class SharedFileSystem
             source = open.Current;
         }
         var overwritten = _open.Find(to);
+        if (overwritten is not null && !ReferenceEquals(overwritten, open) && overwritten.OpenCount > 0)
+            overwritten.KeepContentLocally(_store, _staging);
         var moved = source with { ChangeTime = Now() };
         var info = Wait(_store.CopyAsync(fromKey, toKey, MetadataCodec.WriteOptions(moved)));
         Wait(_store.DeleteAsync(fromKey));

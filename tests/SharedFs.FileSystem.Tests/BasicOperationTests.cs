@@ -76,4 +76,32 @@ public sealed class BasicOperationTests(MountedBucket fs) : IClassFixture<Mounte
         await File.WriteAllTextAsync(path, "short");
         Assert.Equal("short", await fs.Bucket.GetTextAsync("rw.txt"));
     }
+
+    [Fact]
+    public async Task An_open_file_keeps_its_content_after_unlink_until_closed()
+    {
+        var path = fs.PathOf("unlinked-open.txt");
+        await File.WriteAllTextAsync(path, "still readable");
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0);
+        File.Delete(path);
+        Assert.False(File.Exists(path));
+        Assert.Null(await fs.HeadAsync("unlinked-open.txt"));
+        var buffer = new byte[64];
+        var n = await stream.ReadAsync(buffer);
+        Assert.Equal("still readable", Encoding.ASCII.GetString(buffer, 0, n));
+    }
+
+    [Fact]
+    public async Task Two_handles_of_one_file_see_each_others_writes()
+    {
+        var path = fs.PathOf("shared-handles.txt");
+        await File.WriteAllTextAsync(path, "0000000000");
+        await using var writer = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 0);
+        await using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0);
+        writer.Position = 2;
+        await writer.WriteAsync(Encoding.ASCII.GetBytes("ab"));
+        var buffer = new byte[10];
+        await reader.ReadExactlyAsync(buffer);
+        Assert.Equal("00ab000000", Encoding.ASCII.GetString(buffer));
+    }
 }
