@@ -32,7 +32,7 @@ internal static class MountCommand
         }
         catch (Exception e)
         {
-            log.Error($"cannot mount bucket {settings.Credentials!.Bucket} at {settings.MountPath}: {Log.Reason(e)}");
+            log.Error($"cannot mount bucket {settings.Credentials!.Bucket} at {settings.MountPath}: {Log.Reason(e)}{MountFailureHint.For(e)}");
             return InitSequence.StartupFailed;
         }
         log.Step($"mounted bucket {settings.Credentials!.Bucket} at {settings.MountPath}; stop with SIGINT or SIGTERM", watch);

@@ -94,7 +94,7 @@ internal sealed class InitSequence(
         }
         catch (Exception e)
         {
-            log.Error($"cannot mount bucket {bucket} at {settings.MountPath}: {Log.Reason(e)}; the app was not started");
+            log.Error($"cannot mount bucket {bucket} at {settings.MountPath}: {Log.Reason(e)}{MountFailureHint.For(e)}; the app was not started");
             return null;
         }
     }
