@@ -180,8 +180,8 @@ def markdown(rows, meta, stamp):
     lines = [
         "# SharedFs benchmark (%s run, %s)" % (meta["mode"], stamp),
         "",
-        "One local Ceph RADOS Gateway (%s), %d CPUs, kernel %s. SharedFs %s; %s; %s. Run took %d s."
-        % (meta["store"], meta["cpus"], meta["versions"]["kernel"], meta["versions"]["sharedfs"],
+        "One local Ceph RADOS Gateway (%s), %d CPUs, kernel %s. SharedFs %s (tree %s); %s; %s. Run took %d s."
+        % (meta["store"], meta["cpus"], meta["versions"]["kernel"], meta["versions"]["sharedfs"], meta.get("git", "?"),
            meta["versions"]["s3fs"], meta["versions"]["rclone"], meta["duration_s"]),
         "Load average at start %s, at end %s (other work on the machine makes figures noisy)."
         % (meta.get("load_start", "?"), " ".join(meta.get("load_end", ["?"]))),
@@ -209,7 +209,7 @@ def markdown(rows, meta, stamp):
 def svg(rows, meta, stamp):
     """One horizontal bar group per workload, each bar relative to the best of its row (the best is full)."""
     shown = [r for r in rows if sum(v is not None for v in r["values"].values()) >= 1]
-    bar_h, gap, label_w, bar_w, top = 11, 12, 330, 420, 70
+    bar_h, gap, label_w, bar_w, top = 11, 12, 370, 420, 70
     fs_list = [fs for fs in FS if any(r["values"][fs] is not None or fs in r["errors"] for r in shown)]
     group_h = len(fs_list) * bar_h + gap
     height = top + len(shown) * group_h + 20
@@ -279,7 +279,15 @@ def main(records_path, meta_path, out_dir):
             f.write(chart + "\n")
     print(md)
     print("results: %s.{md,json,svg} and %s.*" % (os.path.join(out_dir, prefix), dated))
+    # A failing workload on a peer or the direct client is a broken harness (exit 1); SharedFs's own errors
+    # are findings, shown in the table, and do not fail the run.
+    broken = sorted({"%s %s" % (r["fs"], r["metric"]) for r in raw
+                     if "error" in r and not r["fs"].startswith("sharedfs")})
+    if broken:
+        print("harness: workloads failed on the reference tools: " + ", ".join(broken), file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    sys.exit(main(*sys.argv[1:4]))

@@ -89,6 +89,8 @@ meta = {
   "versions": {"s3fs": first(["s3fs", "--version"]), "rclone": first(["rclone", "version"]),
                "sharedfs": first(["$SHAREDFS_BIN", "--version"]) if os.access("$SHAREDFS_BIN", os.X_OK) else "not built",
                "ceph": first(["radosgw", "--version"]), "kernel": platform.release()},
+  "sharedfs_bin": "$SHAREDFS_BIN",
+  "git": first(["git", "-C", "$REPO", "describe", "--always", "--dirty"]),
   "cpus": os.cpu_count(),
   "load_start": "$LOAD_START", "load_end": open("/proc/loadavg").read().split()[:3],
   "filesystems": "$FILESYSTEMS".split(),
@@ -96,4 +98,6 @@ meta = {
 json.dump(meta, open(sys.argv[1], "w"), indent=1)
 PY
 python3 "$BENCH/report.py" "$RESULTS_JSONL" "$WORK/meta.json" "$BENCH/results"
+status=$?
 log "done in $((SECONDS - started)) s"
+exit "$status"

@@ -40,7 +40,7 @@ json_metrics() { python3 -c 'import json, sys; a = sys.argv[1:]; print(json.dump
 # ---- the ceiling: the same bytes straight to the server with plain clients (no FUSE) ----
 
 direct_put_curl() { local s; s=$(now_ns); curl_s3 -T "$WORK/data/big" "$ENDPOINT/$1/big-curl" -o /dev/null || return 1; json_metrics seq_write "$(mbps "$BIG_BYTES" "$(elapsed_ms "$s")")"; }
-direct_put_rclone() { local s; s=$(now_ns); rclone_ copyto "$WORK/data/big" "bench:$1/big-rclone" -q || return 1; json_metrics seq_write "$(mbps "$BIG_BYTES" "$(elapsed_ms "$s")")"; }
+direct_put_rclone() { local s; s=$(now_ns); rclone_ copyto "$WORK/data/big" "bench:$1/big-rclone" --no-check-dest -q || return 1; json_metrics seq_write "$(mbps "$BIG_BYTES" "$(elapsed_ms "$s")")"; }
 direct_get_curl() {
   drop_caches; local s bytes; s=$(now_ns)
   bytes=$(curl_s3 "$ENDPOINT/$1/big-curl" | wc -c) || return 1
@@ -64,8 +64,8 @@ bench_direct() {
     run_workload direct:rclone seq_write direct_put_rclone "$bucket"
     run_workload direct:curl seq_read direct_get_curl "$bucket"
     run_workload direct:rclone seq_read direct_get_rclone "$bucket"
+    s3cmd_ del "s3://$bucket/big-curl" "s3://$bucket/big-rclone" >/dev/null 2>&1
   done
-  s3cmd_ del "s3://$bucket/big-curl" "s3://$bucket/big-rclone" >/dev/null 2>&1
 }
 
 # ---- the workloads on a mount (A writes, B is the other container) ----
