@@ -11,6 +11,9 @@ namespace SharedFs.Init.Tests.RealMount;
 [Collection(RealMountCollection.Name)]
 public sealed class SymlinkRealMountTests(TestBucket bucket) : IClassFixture<TestBucket>
 {
+    // Enough files in one directory to go through the parallel copies.
+    private const int ManyFiles = 24;
+
     private static readonly byte[] Binary = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7 % 251)).ToArray();
 
     [Fact]
@@ -24,6 +27,7 @@ public sealed class SymlinkRealMountTests(TestBucket bucket) : IClassFixture<Tes
         File.WriteAllText(Path.Combine(app, "shipped", "a.txt"), "shipped a");
         File.WriteAllBytes(Path.Combine(app, "shipped", "sub", "b.bin"), Binary);
         File.SetLastWriteTimeUtc(Path.Combine(app, "shipped", "a.txt"), new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc));
+        for (int i = 0; i < ManyFiles; i++) File.WriteAllText(Path.Combine(app, "shipped", "sub", $"n{i:00}.txt"), $"number {i}");
 
         // "conf": the bucket already has a different a.txt and the same same.txt; new.txt is only in the slug.
         await bucket.PutTextAsync("conf/a.txt", "bucket version");
@@ -44,14 +48,20 @@ public sealed class SymlinkRealMountTests(TestBucket bucket) : IClassFixture<Tes
         environment["BOOT"] = "1";
         var (exit, _, stderr) = await RunningInit.RunAsync(InitMode.Subreaper, ["--", "sh", "-ec", Script], environment, timeoutSeconds: 40);
         Assert.True(exit == 0, $"exit {exit}\n{stderr}");
-        Assert.Equal("b.bin\nkept", File.ReadAllText(workspace.OutsideFile("seen-1")));
+        Assert.StartsWith("b.bin\nn00.txt\n", File.ReadAllText(workspace.OutsideFile("seen-1")));
+        Assert.EndsWith("\nkept", File.ReadAllText(workspace.OutsideFile("seen-1")));
 
         // Migrated: the bytes are in the bucket, nothing left half-done, the slug directory is now the link.
         Assert.Equal("shipped a", await bucket.GetTextAsync("shipped/a.txt"));
         Assert.Equal(Binary, await GetBytesAsync("shipped/sub/b.bin"));
+        var head = await bucket.Client.GetObjectMetadataAsync(bucket.Name, "shipped/a.txt");
+        string mtime = head.Metadata["x-amz-meta-mtime"] ?? "";
+        Assert.True(mtime.StartsWith("1577934245", StringComparison.Ordinal), $"mtime of shipped/a.txt not kept: x-amz-meta-mtime={mtime}");
         Assert.Equal(Path.Combine(workspace.Mount, "shipped"), new FileInfo(Path.Combine(app, "shipped")).LinkTarget);
         List<string> keys = await bucket.ListKeysAsync();
         Assert.DoesNotContain(keys, k => k.Contains(".sharedfs-tmp"));
+        for (int i = 0; i < ManyFiles; i++) Assert.Equal($"number {i}", await bucket.GetTextAsync($"shipped/sub/n{i:00}.txt"));
+        Assert.Contains($"moved {ManyFiles + 2} file(s) of shipped into storage", stderr);
 
         // Conflict: the bucket is unchanged, the slug's copy is kept locally and reported; the rest merged.
         Assert.Equal("bucket version", await bucket.GetTextAsync("conf/a.txt"));
@@ -70,7 +80,7 @@ public sealed class SymlinkRealMountTests(TestBucket bucket) : IClassFixture<Tes
         environment["BOOT"] = "2";
         (exit, _, stderr) = await RunningInit.RunAsync(InitMode.Subreaper, ["--", "sh", "-ec", Script], environment, timeoutSeconds: 40);
         Assert.True(exit == 0, $"exit {exit}\n{stderr}");
-        Assert.Equal("b.bin\nkept", File.ReadAllText(workspace.OutsideFile("seen-2")));
+        Assert.Equal(File.ReadAllText(workspace.OutsideFile("seen-1")), File.ReadAllText(workspace.OutsideFile("seen-2")));
         Assert.Equal(keys.Order(), (await bucket.ListKeysAsync()).Order());
         Assert.Equal(conflictsBefore, Snapshot(Path.Combine(app, ".sharedfs-conflicts")));
         Assert.DoesNotContain("conflict:", stderr);
