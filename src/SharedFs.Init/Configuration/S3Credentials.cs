@@ -21,7 +21,8 @@ internal sealed record S3Credentials(string AccessKeyId, string SecretAccessKey,
         problem = accessKey.Length == 0 ? "the access key id (before the first ':') is empty"
             : accessKey.Any(char.IsWhiteSpace) ? "the access key id contains white space"
             : secret.Length == 0 ? "the secret key (between the first and the last ':') is empty"
-            : BucketNameRule.Check(bucket);
+            // Not quoted here: when the bucket was left out and the secret holds a ':', the "bucket" is the secret's tail.
+            : BucketNameRule.Check(bucket)?.Replace($"\"{bucket}\"", "(the part after the last ':')", StringComparison.Ordinal);
         return problem is null ? new S3Credentials(accessKey, secret, bucket) : null;
     }
 
