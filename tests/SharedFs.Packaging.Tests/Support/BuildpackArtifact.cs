@@ -24,6 +24,7 @@ public static class BuildpackArtifact
             .GetAwaiter().GetResult();
         if (pack.ExitCode != 0) throw new InvalidOperationException($"buildpack/package.sh failed: {pack}");
 
+        RemoveThoseOfEndedRuns();
         var directory = Path.Combine(Path.GetTempPath(), $"sharedfs-buildpack-{Environment.ProcessId}");
         if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
         System.IO.Directory.CreateDirectory(directory);
@@ -34,5 +35,16 @@ public static class BuildpackArtifact
             try { System.IO.Directory.Delete(directory, recursive: true); } catch (IOException) { }
         };
         return directory;
+    }
+
+    /// <summary>The test host may be ended before ProcessExit runs: a later run clears what it left.</summary>
+    private static void RemoveThoseOfEndedRuns()
+    {
+        foreach (var left in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), "sharedfs-buildpack-*"))
+        {
+            var suffix = Path.GetFileName(left)["sharedfs-buildpack-".Length..];
+            if (!int.TryParse(suffix, out var pid) || System.IO.Directory.Exists($"/proc/{pid}")) continue;
+            try { System.IO.Directory.Delete(left, recursive: true); } catch (IOException) { }
+        }
     }
 }
