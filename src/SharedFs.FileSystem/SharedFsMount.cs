@@ -42,6 +42,7 @@ public sealed class SharedFsMount : IAsyncDisposable
                 throw new InvalidOperationException($"cannot mount at {mountPoint}: {staleError}");
             if (!Directory.Exists(mountPoint) && !File.Exists(mountPoint)) createdMountPoint = mountPoint;
             Directory.CreateDirectory(mountPoint);
+            EnsureThreadPoolHeadroom();
             var staging = new StagingArea(options.StagingDirectory);
             var fileSystem = new SharedFileSystem(store, staging, options.CacheTtl, options.DefaultUid, options.DefaultGid,
                 () => FuseMount.CurrentContext);
@@ -62,6 +63,19 @@ public sealed class SharedFsMount : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Every FUSE worker blocks on a storage call whose continuations run on the thread pool: with the default
+    /// minimum (one thread per core) a burst of requests waits for the pool's slow thread injection.
+    /// </summary>
+    private static void EnsureThreadPoolHeadroom()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = FuseWorkerThreads * 2;
+        if (workers < wanted) ThreadPool.SetMinThreads(wanted, Math.Max(io, wanted));
+    }
+
+    private const int FuseWorkerThreads = 32;
+
     /// <summary>What the kernel is told: its caches expire with ours (stat/readdir staleness bounded by the TTL).</summary>
     internal static FuseMountOptions FuseOptions(SharedFsMountOptions options) => new()
     {
@@ -74,7 +88,7 @@ public sealed class SharedFsMount : IAsyncDisposable
         AutoCache = false,
         MaxWrite = 1024 * 1024,
         MaxReadAhead = 1024 * 1024,
-        MaxThreads = 32,
+        MaxThreads = FuseWorkerThreads,
     };
 
     /// <summary>A one-key listing: the cheapest request that proves keys, bucket and endpoint are right.</summary>
