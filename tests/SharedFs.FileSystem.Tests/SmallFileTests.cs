@@ -48,13 +48,4 @@ public sealed class SmallFileTests(MountedBucket fs, ITestOutputHelper output) :
         output.WriteLine($"gateway latency: HEAD {headMs:F1} ms, HEAD of a missing key {missMs:F1} ms, GET {getMs:F1} ms, PUT {putMs:F1} ms, LIST {listMs:F1} ms");
         output.WriteLine($"{count} small files: create+close {createRate:F0}/s, list {listSeconds:F2} s, open+read {readRate:F0}/s");
     }
-
-    [Fact]
-    public async Task Trace_one_small_file()
-    {
-        if (Environment.GetEnvironmentVariable("SHAREDFS_TRACE") is null) return;
-        Directory.CreateDirectory(fs.PathOf("trace"));
-        var trace = await Shell.RunAsync($"strace -f -T -e trace=%file,write,close,read bash -c 'echo x > {fs.PathOf("trace/a")}; cat {fs.PathOf("trace/a")}' 2>&1 | grep -v ENOENT.*/usr | tail -30");
-        output.WriteLine(trace);
-    }
 }
