@@ -8,18 +8,8 @@ namespace SharedFs.Init.Mounting;
 /// <summary>The real mount: the project's FUSE filesystem over the configured bucket.</summary>
 internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
 {
-    /// <summary>
-    /// Thread-pool workers created without delay. The filesystem's FUSE callbacks (up to 32 libfuse threads) block on
-    /// async storage calls whose continuations need pool threads; with the default minimum (the core count) a few
-    /// concurrent operations starve the pool and each waits for the ~1 per second thread injection (8 parallel
-    /// creates took 1-5 s each; 20 shipped files migrated in 10 s instead of 3 s). Threads are still made on demand.
-    /// </summary>
-    public const int MinWorkerThreads = 64;
-
     public async Task<IStorageMount> MountAsync(CancellationToken cancellationToken)
     {
-        ThreadPool.GetMinThreads(out int workers, out int completionPorts);
-        if (workers < MinWorkerThreads) ThreadPool.SetMinThreads(MinWorkerThreads, completionPorts);
         SharedFsMount mount = await SharedFsMount.MountAsync(ToOptions(settings), cancellationToken).ConfigureAwait(false);
         return new Adapter(mount);
     }
