@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CONFIGURATION ?= Release
 RID ?= linux-x64
 
-.PHONY: deps build test publish clean buildpack run
+.PHONY: deps build test publish clean buildpack run bench
 
 ## deps: install the system packages (FUSE, Ceph, s3fs, s3cmd, rclone, fio…) and restore NuGet packages
 deps:
@@ -35,3 +35,7 @@ buildpack: publish
 ## run: a local S3 server and two app containers sharing one bucket through sharedfs-init (Ctrl-C stops all)
 run: deps publish
 	@scripts/demo/run.sh
+
+## bench: SharedFs against s3fs and rclone on a local Ceph gateway (QUICK=1 for a short run)
+bench: publish
+	@QUICK=$(QUICK) bench/run.sh
