@@ -71,6 +71,29 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
 
     public void Invalidate(string directoryPath) => _cache.TryRemove(directoryPath, out _);
 
+    /// <summary>A directory this mount just made is empty: lookups in it need no request until the TTL ends.</summary>
+    public void SeedEmpty(string directoryPath)
+    {
+        if (_ttlTicks <= 0) return;
+        if (_cache.Count >= maxDirectories) _cache.Clear();
+        _cache[directoryPath] = ([], Stopwatch.GetTimestamp() + _ttlTicks);
+    }
+
+    /// <summary>
+    /// Our own change to one name: the cached listing (if any) is edited instead of dropped, so that creating
+    /// many files in a listed directory keeps answering negative lookups from it. The expiry is unchanged.
+    /// </summary>
+    public void Update(string directoryPath, string name, bool? isDirectory)
+    {
+        while (_cache.TryGetValue(directoryPath, out var cached))
+        {
+            var entries = cached.Entries.Where(e => e.Name != name).ToList();
+            if (isDirectory is { } directory)
+                entries.Add(new ListedEntry(name, directory, directory ? DirectoryForm.Marker : DirectoryForm.None, 0, null, null));
+            if (_cache.TryUpdate(directoryPath, (entries, cached.ExpiresAt), cached)) return;
+        }
+    }
+
     public void InvalidateAll() => _cache.Clear();
 
     private bool Accept(string key, string name)

@@ -137,7 +137,7 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     private void Changed(string path, NodeInfo? node)
     {
         if (node is null) _attributes.Remove(path); else _attributes.Set(path, node);
-        _lister.Invalidate(ObjectKeys.ParentPath(path));
+        _lister.Update(ObjectKeys.ParentPath(path), ObjectKeys.Name(path), node is null ? null : node.Kind == NodeKind.Directory);
     }
 
     private static int CheckName(string path) => ObjectKeys.HasTooLongName(path) ? -Errno.ENAMETOOLONG : 0;
