@@ -124,23 +124,30 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
         return await new StreamReader(response.ResponseStream).ReadToEndAsync();
     }
 
-    /// <summary>Regular files under <paramref name="root"/> changed since <paramref name="since"/> that contain the text.</summary>
+    /// <summary>
+    /// Regular files under <paramref name="root"/> changed since <paramref name="since"/> that contain the text. Never
+    /// enters a mount point (other tests' FUSE mounts may be slow or dead, and are not files we wrote).
+    /// </summary>
     private static List<string> FilesContaining(string root, string text, DateTime since)
     {
         var needle = Encoding.UTF8.GetBytes(text);
         var found = new List<string>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-        var mounts = MountCleanup.MountsAtOrBelow(root).Where(m => m != root.TrimEnd('/')).Select(m => m + "/").ToList();
-        IEnumerable<string> files;
-        try { files = Directory.EnumerateFiles(root, "*", options).ToList(); }
-        catch (IOException) { return found; }
-        foreach (var file in files)
+        var mounts = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')).Where(f => f.Length > 4)
+            .Select(f => f[4].Replace("\\040", " ")).ToHashSet(StringComparer.Ordinal);
+        var pending = new Stack<string>([root.TrimEnd('/')]);
+        while (pending.Count > 0)
         {
+            var dir = pending.Pop();
             try
             {
-                var info = new FileInfo(file);
-                if (info.LastWriteTimeUtc < since || info.Length > 64 << 20 || mounts.Any(m => file.StartsWith(m, StringComparison.Ordinal))) continue;
-                if (File.ReadAllBytes(file).AsSpan().IndexOf(needle) >= 0) found.Add(file);
+                foreach (var sub in Directory.EnumerateDirectories(dir, "*", new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }))
+                    if (!mounts.Contains(sub)) pending.Push(sub);
+                foreach (var file in Directory.EnumerateFiles(dir, "*", new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }))
+                {
+                    var info = new FileInfo(file);
+                    if (info.LastWriteTimeUtc < since || info.Length > 64 << 20) continue;
+                    if (File.ReadAllBytes(file).AsSpan().IndexOf(needle) >= 0) found.Add(file);
+                }
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
