@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CONFIGURATION ?= Release
 RID ?= linux-x64
 
-.PHONY: deps build test publish clean buildpack run bench
+.PHONY: deps build test publish clean buildpack run bench soak
 
 ## deps: install the system packages (FUSE, Ceph, s3fs, s3cmd, rclone, fio…) and restore NuGet packages
 deps:
@@ -39,3 +39,7 @@ run: deps publish
 ## bench: SharedFs against s3fs and rclone on a local Ceph gateway (QUICK=1 for a short run)
 bench: publish
 	@QUICK=$(QUICK) bench/run.sh
+
+## soak: the long reliability tests (16,000-file load test, repeated fault rounds); not part of make test
+soak: build
+	@tests/soak/soak.sh
