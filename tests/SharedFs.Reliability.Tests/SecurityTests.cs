@@ -53,6 +53,9 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
         await client.PutBucketAsync(bucket);
         try
         {
+            // The init's own TMPDIR, so that every temporary file it could create is found by the scan below.
+            var tmp = _folder.Combine("tmp");
+            Directory.CreateDirectory(tmp);
             var appRoot = _folder.Combine("app");
             var staging = _folder.Combine("staging");
             Directory.CreateDirectory(appRoot);
@@ -67,6 +70,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
                 ["SHAREDFS_APP_ROOT"] = appRoot,
                 ["SHAREDFS_STAGING_DIR"] = staging,
                 ["SHAREDFS_STOP_TIMEOUT"] = "5s",
+                ["TMPDIR"] = tmp,
             }, appRoot);
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (!File.Exists(_folder.Combine("app-ready")) && DateTime.UtcNow < deadline && !init.Process.HasExited) await Task.Delay(100);
@@ -103,11 +107,16 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
                 ["SCALINGO_SHAREDFS_CREDENTIALS"] = $"{access}:{secret}:{bucket}",
                 ["SHAREDFS_ENDPOINT"] = "http://127.0.0.1:9/",
                 ["SHAREDFS_MOUNT"] = _folder.Combine("storage2"),
+                ["TMPDIR"] = tmp,
             });
             Assert.Equal(1, failed.ExitCode);
             Assert.DoesNotContain(secret, failed.Stderr + failed.Stdout);
 
-            var leaks = FilesContaining(Path.GetTempPath(), secret, started);
+            // Everything the run could write: its TMPDIR, staging, app root and mount folders (all below the test
+            // folder), plus files directly in /tmp and /dev/shm (other test runs' folders below /tmp are not ours).
+            var leaks = FilesContaining(_folder.Path, secret, started, recurse: true)
+                .Concat(FilesContaining(Path.GetTempPath(), secret, started, recurse: false))
+                .Concat(FilesContaining("/dev/shm", secret, started, recurse: false)).ToList();
             Assert.True(leaks.Count == 0, "the secret was written to: " + string.Join(", ", leaks));
         }
         finally
@@ -128,7 +137,7 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
     /// Regular files under <paramref name="root"/> changed since <paramref name="since"/> that contain the text. Never
     /// enters a mount point (other tests' FUSE mounts may be slow or dead, and are not files we wrote).
     /// </summary>
-    private static List<string> FilesContaining(string root, string text, DateTime since)
+    private static List<string> FilesContaining(string root, string text, DateTime since, bool recurse)
     {
         var needle = Encoding.UTF8.GetBytes(text);
         var found = new List<string>();
@@ -140,10 +149,14 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
             var dir = pending.Pop();
             try
             {
-                foreach (var sub in Directory.EnumerateDirectories(dir, "*", new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }))
-                    if (!mounts.Contains(sub)) pending.Push(sub);
+                if (recurse)
+                {
+                    foreach (var sub in Directory.EnumerateDirectories(dir, "*", new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }))
+                        if (!mounts.Contains(sub)) pending.Push(sub);
+                }
                 foreach (var file in Directory.EnumerateFiles(dir, "*", new EnumerationOptions { AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }))
                 {
+                    if (!Posix.IsRegularFile(file)) continue; // FIFOs (e.g. /tmp/clr-debug-pipe-*) would block
                     var info = new FileInfo(file);
                     if (info.LastWriteTimeUtc < since || info.Length > 64 << 20) continue;
                     if (File.ReadAllBytes(file).AsSpan().IndexOf(needle) >= 0) found.Add(file);

@@ -123,6 +123,18 @@ internal static partial class Posix
         return stat_(path, buffer) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
+    /// <summary>True for a regular file (never opens it: a FIFO would block the reader until a writer comes).</summary>
+    public static unsafe bool IsRegularFile(string path)
+    {
+        var buffer = stackalloc byte[256];
+        if (lstat_(path, buffer) != 0) return false;
+        var mode = *(uint*)(buffer + 24); // st_mode on x86_64 and aarch64 glibc
+        return (mode & 0xF000) == 0x8000;
+    }
+
+    [DllImport("libc", SetLastError = true, EntryPoint = "lstat")]
+    private static extern unsafe int lstat_([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte* buffer);
+
     public static string ErrnoName(int errno) => errno == 0 ? "0" : $"{errno} ({Marshal.GetPInvokeErrorMessage(errno)})";
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
