@@ -11,8 +11,12 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
-        Log log = Log.StandardError;
         var watch = Stopwatch.StartNew();
+        // The exec child turns into the app before anything touches Console: the console's first use starts the
+        // runtime's signal-handling thread, which could change a disposition after the child has reset them all.
+        if (args.Length > 0 && args[0] == ArgumentParser.ExecChildFlag)
+            return ExecChildCommand.Run(ArgumentParser.Parse(args));
+        Log log = Log.StandardError;
         try
         {
             Invocation invocation = ArgumentParser.Parse(args);
