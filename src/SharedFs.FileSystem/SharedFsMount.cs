@@ -12,14 +12,16 @@ public sealed class SharedFsMount : IAsyncDisposable
     private readonly IObjectStore _store;
     private readonly SharedFileSystem _fileSystem;
     private readonly FuseMount _fuse;
+    private readonly StagingArea _staging;
     private int _unmounted;
 
-    private SharedFsMount(SharedFsMountOptions options, IObjectStore store, SharedFileSystem fileSystem, FuseMount fuse)
+    private SharedFsMount(SharedFsMountOptions options, IObjectStore store, SharedFileSystem fileSystem, FuseMount fuse, StagingArea staging)
     {
         _options = options;
         _store = store;
         _fileSystem = fileSystem;
         _fuse = fuse;
+        _staging = staging;
     }
 
     /// <summary>
@@ -34,6 +36,8 @@ public sealed class SharedFsMount : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         string? createdMountPoint = null;
+        StagingArea? staging = null;
+        FuseMount? fuse = null;
         try
         {
             await CheckBucketAsync(store, options, cancellationToken).ConfigureAwait(false);
@@ -43,16 +47,20 @@ public sealed class SharedFsMount : IAsyncDisposable
             if (!Directory.Exists(mountPoint) && !File.Exists(mountPoint)) createdMountPoint = mountPoint;
             Directory.CreateDirectory(mountPoint);
             EnsureThreadPoolHeadroom();
-            var staging = new StagingArea(options.StagingDirectory);
+            staging = new StagingArea(options.StagingDirectory);
             var fileSystem = new SharedFileSystem(store, staging, options.CacheTtl, options.DefaultUid, options.DefaultGid,
                 () => FuseMount.CurrentContext);
-            var fuse = FuseMount.Mount(fileSystem, mountPoint, FuseOptions(options));
-            var mount = new SharedFsMount(options, store, fileSystem, fuse);
+            fuse = FuseMount.Mount(fileSystem, mountPoint, FuseOptions(options));
+            var mount = new SharedFsMount(options, store, fileSystem, fuse, staging);
             await mount.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false);
             return mount;
         }
         catch
         {
+            // Cancelled or not answering after the kernel mount: nothing was written through it yet, so unmount now
+            // rather than leave a live mount over a disposed store.
+            fuse?.Dispose();
+            staging?.Dispose();
             (store as IDisposable)?.Dispose();
             // A failed mount leaves the disk as it found it: no empty mount point of ours behind.
             if (createdMountPoint is not null)
@@ -151,6 +159,8 @@ public sealed class SharedFsMount : IAsyncDisposable
         failures = _fileSystem.FlushAll();
         _fuse.Dispose();
         (_store as IDisposable)?.Dispose();
+        // Data that could not be uploaded stays staged (and logged by the flush) rather than deleted here.
+        if (failures == 0) _staging.Dispose();
         return clean && failures == 0;
     }
 

@@ -6,27 +6,64 @@ namespace SharedFs.FileSystem;
 /// The folder where written data waits for its upload: one sparse temp file per dirty open file, so that memory
 /// stays bounded whatever the file sizes. The folder is 0700 and the files 0600 (they hold other people's data).
 /// </summary>
-internal sealed class StagingArea
+internal sealed class StagingArea : IDisposable
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const string AreaPrefix = "area-", LockName = ".lock";
+
+    private readonly FileStream _lock;
     private long _sequence;
 
+    /// <summary>This mount's own folder inside the shared staging folder.</summary>
     public string Directory { get; }
 
-    public StagingArea(string directory)
+    /// <summary>
+    /// Several mounts may share one staging folder (every init is PID 1 in its container, so pids collide): each
+    /// mount works in its own sub-folder, held by an exclusive lock on a file inside it for as long as it lives.
+    /// </summary>
+    public StagingArea(string sharedDirectory)
     {
-        Directory = directory;
-        System.IO.Directory.CreateDirectory(directory);
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        // Files left by a crashed run belong to no open file any more.
-        foreach (var stale in System.IO.Directory.EnumerateFiles(directory, "stage-*"))
+        System.IO.Directory.CreateDirectory(sharedDirectory);
+        File.SetUnixFileMode(sharedDirectory, OwnerOnly);
+        RemoveAreasOfDeadMounts(sharedDirectory);
+        Directory = Path.Combine(sharedDirectory, AreaPrefix + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory, OwnerOnly);
+        _lock = OpenLock(Directory) ?? throw new IOException($"cannot lock the staging folder {Directory}");
+    }
+
+    /// <summary>An area whose lock nobody holds was left by a mount that crashed: its files belong to no open file.</summary>
+    private static void RemoveAreasOfDeadMounts(string sharedDirectory)
+    {
+        foreach (var area in System.IO.Directory.EnumerateDirectories(sharedDirectory, AreaPrefix + "*"))
         {
-            try { File.Delete(stale); } catch (IOException) { }
+            using var heldByNobody = OpenLock(area);
+            if (heldByNobody is null) continue;
+            try { System.IO.Directory.Delete(area, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>The area's lock file opened exclusively (.NET takes a flock for FileShare.None), or null when held.</summary>
+    private static FileStream? OpenLock(string area)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(area, LockName), new FileStreamOptions
+            {
+                Mode = System.IO.FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 
     public StagingFile Create()
     {
-        var path = Path.Combine(Directory, $"stage-{Environment.ProcessId}-{Interlocked.Increment(ref _sequence)}");
+        var path = Path.Combine(Directory, $"stage-{Interlocked.Increment(ref _sequence)}");
         var stream = new FileStream(path, new FileStreamOptions
         {
             Mode = System.IO.FileMode.CreateNew,
@@ -35,6 +72,13 @@ internal sealed class StagingArea
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
         return new StagingFile(path, stream);
+    }
+
+    /// <summary>Removes this mount's folder; called once every open file is gone.</summary>
+    public void Dispose()
+    {
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+        _lock.Dispose();
     }
 }
 

@@ -86,7 +86,10 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
             // Staging: a private folder of private files, holding the user's data only.
             var stagingMode = File.GetUnixFileMode(staging);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, stagingMode);
-            var staged = Directory.GetFiles(staging);
+            // Each mount stages in its own sub-folder (several inits may share one staging folder): private too.
+            foreach (var area in Directory.GetDirectories(staging))
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(area));
+            var staged = Directory.GetFiles(staging, "stage-*", SearchOption.AllDirectories);
             Assert.NotEmpty(staged);
             foreach (var file in staged)
             {
