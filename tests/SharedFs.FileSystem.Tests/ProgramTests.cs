@@ -30,6 +30,26 @@ public sealed class ProgramTests(MountedBucket fs, Xunit.Abstractions.ITestOutpu
     }
 
     [Fact]
+    public async Task Rsync_copies_a_tree_in_and_a_second_run_finds_nothing_to_do()
+    {
+        SharedFs.TestSupport.Requirements.Program("rsync");
+        using var source = new SharedFs.TestSupport.TempDirectory("sharedfs-rsync");
+        Directory.CreateDirectory(source.Combine("site/uploads/2026"));
+        File.WriteAllText(source.Combine("site/index.html"), "<h1>hello</h1>");
+        File.WriteAllBytes(source.Combine("site/uploads/2026/photo.jpg"), Enumerable.Range(0, 300_000).Select(i => (byte)(i * 13)).ToArray());
+
+        // rsync writes to a temporary name then renames it into place: the usual pattern of deploy tools.
+        await Shell.RunAsync($"rsync -a '{source.Combine("site")}/' '{fs.PathOf("site")}/'");
+        await Shell.RunAsync($"diff -r '{source.Combine("site")}' '{fs.PathOf("site")}'");
+        Assert.Equal("<h1>hello</h1>", await fs.Bucket.GetTextAsync("site/index.html"));
+        Assert.DoesNotContain(await fs.Bucket.ListKeysAsync("site/"), key => Path.GetFileName(key).StartsWith('.'));
+
+        // Sizes and mtimes survived the trip: a second run transfers no file.
+        var second = await Shell.RunAsync($"rsync -a --itemize-changes '{source.Combine("site")}/' '{fs.PathOf("site")}/'");
+        Assert.DoesNotContain(">f", second);
+    }
+
+    [Fact]
     public async Task Keys_that_cannot_be_names_are_skipped_and_implicit_and_legacy_directories_are_shown()
     {
         await fs.Bucket.PutTextAsync("odd/a//b", "x");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CliWrap.Buffered;
 using SharedFs.Init.Tests.Support;
 using SharedFs.TestSupport;
 
@@ -31,6 +32,35 @@ public sealed class CheckCommandTests(TestBucket bucket) : IClassFixture<TestBuc
         }
         Assert.DoesNotContain(bucket.Gateway.SecretKey, stdout + stderr);
         Assert.Empty(await bucket.ListKeysAsync(".sharedfs-check/"));
+    }
+
+    [Fact]
+    public async Task S3cfg_output_drives_a_real_s3cmd_to_list_put_and_get()
+    {
+        SharedFs.TestSupport.Requirements.Program("s3cmd");
+        var (exit, config, stderr) = await RunningInit.RunAsync(InitMode.Subreaper, ["s3cfg"], Environment(), timeoutSeconds: 30);
+        Assert.True(exit == 0, $"exit {exit}\n{stderr}");
+        using var folder = new TempDirectory("sharedfs-s3cfg");
+        var configPath = folder.Combine("s3cfg");
+        File.WriteAllText(configPath, config);
+        await bucket.PutTextAsync("exported/by-the-app.txt", "from the mount side");
+        File.WriteAllText(folder.Combine("imported.txt"), "imported with s3cmd");
+
+        async Task<string> S3cmd(params string[] arguments)
+        {
+            var result = await CliWrap.Cli.Wrap("s3cmd").WithArguments(["-c", configPath, .. arguments])
+                .WithEnvironmentVariables(new Dictionary<string, string?> { ["AWS_CA_BUNDLE"] = null })
+                .WithValidation(CliWrap.CommandResultValidation.None)
+                .ExecuteBufferedAsync();
+            Assert.True(result.ExitCode == 0, $"s3cmd {string.Join(' ', arguments)}: {result.StandardError}");
+            return result.StandardOutput;
+        }
+
+        Assert.Contains($"s3://{bucket.Name}/exported/by-the-app.txt", await S3cmd("ls", "-r", $"s3://{bucket.Name}"));
+        await S3cmd("put", folder.Combine("imported.txt"), $"s3://{bucket.Name}/imported/imported.txt");
+        Assert.Equal("imported with s3cmd", await bucket.GetTextAsync("imported/imported.txt"));
+        await S3cmd("get", $"s3://{bucket.Name}/exported/by-the-app.txt", folder.Combine("got.txt"));
+        Assert.Equal("from the mount side", File.ReadAllText(folder.Combine("got.txt")));
     }
 
     public static TheoryData<string> Problems() => ["bad secret", "missing bucket", "closed port"];
