@@ -18,10 +18,16 @@ internal static class ExecChildCommand
     {
         if (!invocation.SingleChild) Libc.setsid(); // EPERM only if already a group leader: harmless
 
+        // struct kernel_sigaction { handler, flags, restorer, mask }: all zero is SIG_DFL with no flags.
+        byte* defaultAction = stackalloc byte[32];
+        new Span<byte>(defaultAction, 32).Clear();
         for (int signal = 1; signal <= 64; signal++)
         {
             if (signal is Libc.SIGKILL or Libc.SIGSTOP) continue;
-            Libc.signal(signal, 0); // SIG_DFL; glibc-reserved signals (32, 33) fail with EINVAL, which is fine
+            // glibc's signal() refuses its reserved signals (32, 33) with EINVAL, yet they can arrive ignored
+            // (GNU make passes them on so): the kernel call resets those too.
+            if (Libc.signal(signal, 0) == -1)
+                Libc.syscall(Libc.SYS_rt_sigaction, signal, defaultAction, null, 8);
         }
         byte* empty = stackalloc byte[128];
         new Span<byte>(empty, 128).Clear();

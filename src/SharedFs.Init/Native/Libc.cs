@@ -39,6 +39,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial nint signal(int sig, nint handler);
 
+    /// <summary>The raw syscall(2), for rt_sigaction on the signals glibc keeps for itself (32 and 33).</summary>
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint syscall(nint number, nint arg1, void* arg2, void* arg3, nint arg4);
+
+    public const int SYS_rt_sigaction = 13; // x86_64
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int sigprocmask(int how, byte* set, byte* oldSet);
 
