@@ -6,16 +6,20 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 results=$(mktemp -d /tmp/sharedfs-test-results.XXXXXX)
+# Every temporary folder (and so every test mount) of this run lives below $results: the clean-up can then
+# unmount what a crashed test left without touching anybody else's mounts.
+export TMPDIR=$results/tmp
+mkdir -p "$TMPDIR"
 export CEPH_S3_DIR=$results/ceph
 export CEPH_S3_ACCESS_KEY=SHAREDFSTESTKEY
 export CEPH_S3_SECRET_KEY=test-secret-$RANDOM$RANDOM
 
 cleanup() {
   tests/ceph/ceph-s3.sh down 2>/dev/null
-  # Nothing may stay mounted by a test that crashed: lazily unmount what is left of ours.
-  grep -E ' fuse\.(sharedfs|s3fs|rclone)' /proc/self/mounts | awk '{print $2}' | grep -E '^/tmp/' |
+  # Nothing may stay mounted by a test that crashed: lazily unmount what is left below this run's folder.
+  awk '{print $2}' /proc/self/mounts | grep -F "$results/" |
     while read -r mount; do umount -l "$(printf '%b' "$mount")" 2>/dev/null; done
-  rm -rf "$results"
+  grep -qF "$results/" /proc/self/mounts || rm -rf "$results"
 }
 trap cleanup EXIT
 

@@ -84,7 +84,9 @@ internal sealed class LongRunning : IDisposable
 
     public void Signal(int signal)
     {
-        if (Posix.Kill(Pid, signal) != 0) throw new InvalidOperationException($"kill({Pid}, {signal}) failed");
+        if (Posix.Kill(Pid, signal) == 0) return;
+        var how = Process.HasExited ? $"it had already exited with status {Process.ExitCode}" : "it is still running";
+        throw new InvalidOperationException($"kill({Pid}, {signal}) failed: {how}; stderr:\n{Stderr}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
