@@ -8,21 +8,13 @@ namespace SharedFs.FileSystem.Tests;
 /// </summary>
 public sealed class SharedStagingTests : IAsyncLifetime
 {
-    private readonly TestBucket _bucket = new();
-    private readonly TempDirectory _folder = new("sharedfs-staging-share");
+    private readonly MountWorkspace _workspace = new("sharedfs-staging-share");
+    private TestBucket _bucket => _workspace.Bucket;
+    private TempDirectory _folder => _workspace.Folder;
 
-    public async Task InitializeAsync()
-    {
-        Requirements.DevFuse();
-        await _bucket.InitializeAsync();
-    }
+    public Task InitializeAsync() => _workspace.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        MountCleanup.UnmountEverything(_folder.Path);
-        _folder.Dispose();
-        await _bucket.DisposeAsync();
-    }
+    public Task DisposeAsync() => _workspace.DisposeAsync();
 
     [Fact]
     public async Task Two_mounts_sharing_a_staging_folder_write_at_the_same_time_without_colliding()

@@ -10,22 +10,17 @@ namespace SharedFs.Reliability.Tests;
 /// </summary>
 public sealed class DeployOverlapTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly TestBucket _bucket = new();
-    private readonly TempDirectory _folder = new("sharedfs-rel-deploy");
+    private readonly MountWorkspace _workspace = new("sharedfs-rel-deploy");
+    private TestBucket _bucket => _workspace.Bucket;
+    private TempDirectory _folder => _workspace.Folder;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        Requirements.DevFuse();
         Requirements.Program("python3");
-        await _bucket.InitializeAsync();
+        return _workspace.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        MountCleanup.UnmountEverything(_folder.Path);
-        _folder.Dispose();
-        await _bucket.DisposeAsync();
-    }
+    public Task DisposeAsync() => _workspace.DisposeAsync();
 
     private LongRunning StartContainer(string role)
     {

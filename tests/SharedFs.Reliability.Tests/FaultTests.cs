@@ -28,23 +28,21 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static readonly TimeSpan TightWorstCase = TimeSpan.FromSeconds(4 * 3 + 3 * 0.5);
 
-    private readonly TestBucket _bucket = new();
-    private readonly TempDirectory _folder = new("sharedfs-rel-fault");
+    private readonly MountWorkspace _workspace = new("sharedfs-rel-fault");
+    private TestBucket _bucket => _workspace.Bucket;
+    private TempDirectory _folder => _workspace.Folder;
     private ChaosProxy _proxy = null!;
 
     public async Task InitializeAsync()
     {
-        Requirements.DevFuse();
-        await _bucket.InitializeAsync();
+        await _workspace.InitializeAsync();
         _proxy = new ChaosProxy(_bucket.Gateway.Endpoint);
     }
 
     public async Task DisposeAsync()
     {
         await _proxy.DisposeAsync();
-        MountCleanup.UnmountEverything(_folder.Path);
-        _folder.Dispose();
-        await _bucket.DisposeAsync();
+        await _workspace.DisposeAsync();
     }
 
     private Task<SharedFsMount> MountAsync(string name) => SharedFsMount.MountAsync(new SharedFsMountOptions

@@ -20,21 +20,13 @@ public sealed class LoadTests(ITestOutputHelper output) : IAsyncLifetime
     private static int FilesPerWriter =>
         int.TryParse(Environment.GetEnvironmentVariable("SHAREDFS_LOAD_FILES"), out var n) && n > 0 ? n : 100;
 
-    private readonly TestBucket _bucket = new();
-    private readonly TempDirectory _folder = new("sharedfs-rel-load");
+    private readonly MountWorkspace _workspace = new("sharedfs-rel-load");
+    private TestBucket _bucket => _workspace.Bucket;
+    private TempDirectory _folder => _workspace.Folder;
 
-    public async Task InitializeAsync()
-    {
-        Requirements.DevFuse();
-        await _bucket.InitializeAsync();
-    }
+    public Task InitializeAsync() => _workspace.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        MountCleanup.UnmountEverything(_folder.Path);
-        _folder.Dispose();
-        await _bucket.DisposeAsync();
-    }
+    public Task DisposeAsync() => _workspace.DisposeAsync();
 
     [Fact]
     public async Task Two_mounts_with_concurrent_writers_and_readers_lose_nothing_and_stay_bounded_in_memory()

@@ -11,21 +11,13 @@ namespace SharedFs.Reliability.Tests;
 /// <summary>The mount process dies (kill -9) or its staging disk fills up: objects stay whole, the next start works.</summary>
 public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly TestBucket _bucket = new();
-    private readonly TempDirectory _folder = new("sharedfs-rel-proc");
+    private readonly MountWorkspace _workspace = new("sharedfs-rel-proc");
+    private TestBucket _bucket => _workspace.Bucket;
+    private TempDirectory _folder => _workspace.Folder;
 
-    public async Task InitializeAsync()
-    {
-        Requirements.DevFuse();
-        await _bucket.InitializeAsync();
-    }
+    public Task InitializeAsync() => _workspace.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        MountCleanup.UnmountEverything(_folder.Path);
-        _folder.Dispose();
-        await _bucket.DisposeAsync();
-    }
+    public Task DisposeAsync() => _workspace.DisposeAsync();
 
     private Dictionary<string, string?> Environment(string mountPoint, string staging) => new()
     {
