@@ -6,16 +6,7 @@ namespace SharedFs.Fuse.Tests.Infrastructure;
 /// </summary>
 internal static class FuseEnvironment
 {
-    public static void RequireMountable()
-    {
-        if (!File.Exists("/dev/fuse"))
-            Assert.Fail("/dev/fuse is missing: these tests mount a real FUSE filesystem (load the fuse module / pass --device /dev/fuse)");
-        uint euid = Posix.geteuid();
-        if (euid != 0)
-            Assert.Fail($"these tests mount a real FUSE filesystem and need root, but the effective uid is {euid}");
-        if (!File.Exists("/lib/x86_64-linux-gnu/libfuse3.so.3") && !File.Exists("/usr/lib/x86_64-linux-gnu/libfuse3.so.3"))
-            Assert.Fail("libfuse3.so.3 is not installed (apt-get install fuse3)");
-    }
+    public static void RequireMountable() => SharedFs.TestSupport.Requirements.DevFuse();
 
     public static void RequireCompiler()
     {

@@ -10,7 +10,6 @@ internal static partial class Posix
     public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80;
     public const int MNT_DETACH = 2;
 
-    [LibraryImport("libc.so.6")] public static partial uint geteuid();
 
     [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mkdir(string path, uint mode);
