@@ -8,7 +8,7 @@ packages=(
   gcc libc6-dev                          # NativeAOT links with the system C toolchain; layout probes compile C
   ceph-mon ceph-osd radosgw              # the local S3 server (single-node Ceph RADOS Gateway)
   curl                                   # readiness probe of the gateway
-  s3fs s3cmd rclone fio rsync            # peers and tools for interop tests and benchmarks
+  s3fs s3cmd rclone fio rsync attr       # peers and tools for interop tests and benchmarks (attr: getfattr)
   util-linux procps psmisc               # unshare, ps, fuser
   debootstrap                            # a minimal root filesystem for the container test
 )

@@ -1,6 +1,6 @@
 # Mounting and unmounting each filesystem under test, with the options that give every tool the same
-# freshness (metadata cached at most 1 s) and durability (data in the bucket once close() returns or,
-# for rclone, once its upload queue is empty; see settle). Sourced by bench/run.sh.
+# freshness (metadata cached at most 1 s) and durability (every timed write counts until the data is in the
+# bucket; see settle). Sourced by bench/run.sh.
 # Every mount is a foreground process started in the background, so the harness knows its PID; the PID,
 # mount point and tool are kept under $WORK/pids/NAME so the exit trap can always clean up.
 
@@ -90,13 +90,16 @@ unmount_all() {
     while read -r m; do fusermount -u -z "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
 }
 
-# settle NAME: wait until the data closed on NAME is in the bucket. close() already guarantees it for
-# SharedFs and s3fs; rclone uploads after close(), so wait for its upload queue to drain.
+# settle NAME: wait until the data closed on NAME is in the bucket. close() already guarantees it for s3fs;
+# SharedFs (write-back) and rclone upload after close(): SharedFs answers fsync of a directory once everything
+# queued below it has landed (`sync DIR`), rclone is asked for its upload queue until it is empty.
 settle() {
-  [[ -f $WORK/pids/$1.rc ]] || return 0
-  python3 "$BENCH/lib/fsops.py" settle "$(cat "$WORK/pids/$1.rc")"
+  local cmd; cmd=$(settle_cmd "$1")
+  [[ $cmd == true ]] || eval "$cmd"
 }
 
 settle_cmd() {
-  if [[ -f $WORK/pids/$1.rc ]]; then echo "python3 $BENCH/lib/fsops.py settle $(cat "$WORK/pids/$1.rc")"; else echo true; fi
+  if [[ -f $WORK/pids/$1.rc ]]; then echo "python3 $BENCH/lib/fsops.py settle $(cat "$WORK/pids/$1.rc")"
+  elif [[ $(cat "$WORK/pids/$1.tool" 2>/dev/null) == sharedfs ]]; then echo "sync '$(cat "$WORK/pids/$1.mnt")'"
+  else echo true; fi
 }

@@ -14,6 +14,8 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
 {
     /// <summary>Below this size an upload sends the whole file instead of composing it.</summary>
     public const long WholeUploadThreshold = 8L << 20;
+    /// <summary>Up to this size an upload sends a copy taken under the lock, so writers never wait for the network.</summary>
+    public const long SnapshotUploadLimit = 1L << 20;
     private const int FetchBufferSize = 4 << 20;
 
     private readonly Lock _lock = new();
@@ -24,6 +26,10 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
     /// <summary>The prefix of the stored object that is still part of the file (0 for a new file).</summary>
     private long _copyable = existsInStore ? node.Size : 0;
     private bool _dirty = !existsInStore;
+    // Bumped by every change of content or metadata: an upload of a snapshot only cleans the file when no
+    // change happened while it was on the wire.
+    private long _generation;
+    private int _uploadScheduled;
 
     public string Path { get; private set; } = path;
     public NodeInfo Node { get; private set; } = node;
@@ -44,10 +50,21 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
         lock (_lock) Path = newPath;
     }
 
+    /// <summary>A metadata change: an upload already on the wire does not carry it, so it counts as a change.</summary>
     public void UpdateNode(Func<NodeInfo, NodeInfo> change)
     {
-        lock (_lock) Node = change(Node);
+        lock (_lock)
+        {
+            Node = change(Node);
+            _generation++;
+        }
     }
+
+    /// <summary>Claims the right to queue the next background upload (false when one is queued already).</summary>
+    public bool TryMarkUploadScheduled() => Interlocked.Exchange(ref _uploadScheduled, 1) == 0;
+
+    /// <summary>The queued upload starts: a change from now on needs another one.</summary>
+    public void ClearUploadScheduled() => Volatile.Write(ref _uploadScheduled, 0);
 
     /// <summary>The stored object changed elsewhere and nothing is dirty here: forget what was fetched.</summary>
     public bool TryRefresh(NodeInfo stored)
@@ -76,6 +93,7 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
             if (offset + data.Length > _size) Interlocked.Exchange(ref _size, offset + data.Length);
             var now = Now();
             Node = Node with { ModifyTime = now, ChangeTime = now };
+            _generation++;
             Volatile.Write(ref _dirty, true);
         }
     }
@@ -96,6 +114,7 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
             Interlocked.Exchange(ref _size, length);
             var now = Now();
             Node = Node with { ModifyTime = now, ChangeTime = now };
+            _generation++;
             Volatile.Write(ref _dirty, true);
         }
     }
@@ -119,64 +138,96 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
 
     /// <summary>
     /// Uploads the content and metadata when dirty. On failure the data stays staged and dirty for a retry.
-    /// Returns the stored object's info, or null when there was nothing to do.
+    /// Returns the stored object's info, or null when there was nothing to do. A small file is copied under the
+    /// lock and sent without it; a bigger one is sent (or composed) under the lock.
     /// </summary>
     public ObjectInfo? Upload(IObjectStore store, StagingArea staging)
     {
+        byte[] snapshot;
+        long generation;
+        string key;
+        ObjectWriteOptions options;
         lock (_lock)
         {
             if (!_dirty || Unlinked) return null;
-            var key = Key;
-            var options = MetadataCodec.WriteOptions(Node with { Size = _size });
-            ObjectInfo result;
-            if (_size == 0)
-            {
-                result = store.UploadAsync(key, new MemoryStream([], false), 0, options).GetAwaiter().GetResult();
-            }
-            else if (_size <= WholeUploadThreshold || _copyable == 0)
+            if (_size > SnapshotUploadLimit) return UploadLocked(store, staging);
+            key = Key;
+            generation = _generation;
+            options = MetadataCodec.WriteOptions(Node with { Size = _size });
+            snapshot = new byte[_size];
+            if (_size > 0)
             {
                 var file = EnsureStaging(staging);
                 EnsureLocal(store, 0, Math.Min(_size, _copyable));
-                using var content = file.OpenRead(0, _size);
-                result = store.UploadAsync(key, content, _size, options).GetAwaiter().GetResult();
+                file.Read(0, snapshot);
             }
-            else
-            {
-                var file = EnsureStaging(staging);
-                var segments = ComposePlan.Build(_size, _copyable, _written);
-                var pieces = new List<ObjectPiece>(segments.Count);
-                var streams = new List<Stream>();
-                try
-                {
-                    foreach (var segment in segments)
-                    {
-                        if (segment.Local)
-                        {
-                            EnsureLocal(store, segment.Start, Math.Min(segment.End, _copyable));
-                            var stream = file.OpenRead(segment.Start, segment.Length);
-                            streams.Add(stream);
-                            pieces.Add(new ObjectPiece.Local(stream, 0, segment.Length));
-                        }
-                        else
-                        {
-                            pieces.Add(new ObjectPiece.Copied(key, segment.Start, segment.Length));
-                        }
-                    }
-                    result = store.ComposeAsync(key, pieces, options).GetAwaiter().GetResult();
-                }
-                finally
-                {
-                    foreach (var stream in streams) stream.Dispose();
-                }
-            }
-            // Everything local is now a faithful copy of the stored object.
-            foreach (var (start, end) in _written.Ranges) _fetched.Add(start, end);
-            _written.Clear();
-            _copyable = _size;
-            Node = Node with { ETag = result.ETag, Size = _size, ContentType = result.ContentType ?? Node.ContentType };
-            Volatile.Write(ref _dirty, false);
+        }
+        var result = store.UploadAsync(key, new MemoryStream(snapshot, false), snapshot.Length, options).GetAwaiter().GetResult();
+        lock (_lock)
+        {
+            Committed(result, generation, snapshot.Length);
             return result;
         }
+    }
+
+    private ObjectInfo UploadLocked(IObjectStore store, StagingArea staging)
+    {
+        var key = Key;
+        var options = MetadataCodec.WriteOptions(Node with { Size = _size });
+        ObjectInfo result;
+        if (_size <= WholeUploadThreshold || _copyable == 0)
+        {
+            var file = EnsureStaging(staging);
+            EnsureLocal(store, 0, Math.Min(_size, _copyable));
+            using var content = file.OpenRead(0, _size);
+            result = store.UploadAsync(key, content, _size, options).GetAwaiter().GetResult();
+        }
+        else
+        {
+            var file = EnsureStaging(staging);
+            var segments = ComposePlan.Build(_size, _copyable, _written);
+            var pieces = new List<ObjectPiece>(segments.Count);
+            var streams = new List<Stream>();
+            try
+            {
+                foreach (var segment in segments)
+                {
+                    if (segment.Local)
+                    {
+                        EnsureLocal(store, segment.Start, Math.Min(segment.End, _copyable));
+                        var stream = file.OpenRead(segment.Start, segment.Length);
+                        streams.Add(stream);
+                        pieces.Add(new ObjectPiece.Local(stream, 0, segment.Length));
+                    }
+                    else
+                    {
+                        pieces.Add(new ObjectPiece.Copied(key, segment.Start, segment.Length));
+                    }
+                }
+                result = store.ComposeAsync(key, pieces, options).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                foreach (var stream in streams) stream.Dispose();
+            }
+        }
+        Committed(result, _generation, _size);
+        return result;
+    }
+
+    /// <summary>
+    /// The bucket now holds the content as it was at <paramref name="generation"/>. Unchanged since: everything
+    /// local is a faithful copy of it and the file is clean. Changed while on the wire: the changes stay recorded
+    /// (and the file dirty); the ranges outside them still match the new object, so the copyable prefix holds.
+    /// </summary>
+    private void Committed(ObjectInfo result, long generation, long uploadedSize)
+    {
+        Node = Node with { ETag = result.ETag, Size = uploadedSize, ContentType = result.ContentType ?? Node.ContentType };
+        if (generation != _generation) return;
+        foreach (var (start, end) in _written.Ranges) _fetched.Add(start, end);
+        _written.Clear();
+        _copyable = _size;
+        Volatile.Write(ref _dirty, false);
     }
 
     /// <summary>
@@ -197,7 +248,11 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
     /// <summary>Forces an upload at the next flush (the metadata changed while content is pending).</summary>
     public void MarkDirty()
     {
-        lock (_lock) Volatile.Write(ref _dirty, true);
+        lock (_lock)
+        {
+            _generation++;
+            Volatile.Write(ref _dirty, true);
+        }
     }
 
     private StagingFile EnsureStaging(StagingArea staging)

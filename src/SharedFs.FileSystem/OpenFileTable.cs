@@ -20,14 +20,14 @@ internal sealed class FileHandle(OpenFile file, int flags) : IDisposable
 
 /// <summary>
 /// Open files by path and handles by number. The table lock only guards these maps (no I/O under it).
-/// A file whose last handle is released while its upload failed stays here as "pending" until a later flush.
+/// A file stays here after its last handle is released for as long as it is dirty (its upload is queued,
+/// running, or failed and waiting for a retry), so this mount keeps serving its content meanwhile.
 /// </summary>
 internal sealed class OpenFileTable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, OpenFile> _byPath = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, FileHandle> _handles = [];
-    private readonly List<OpenFile> _pending = [];
     private ulong _nextHandle;
 
     public OpenFile? Find(string path)
@@ -82,18 +82,12 @@ internal sealed class OpenFileTable
         return handle.File;
     }
 
-    /// <summary>After the last release: forget the file, or keep it pending when its data could not be uploaded.</summary>
-    public void Retire(OpenFile file, bool pendingUpload)
+    /// <summary>Forgets a file that has no handle left and nothing left to upload (an unlinked one has nothing to upload).</summary>
+    public void Retire(OpenFile file)
     {
         lock (_lock)
         {
-            if (file.OpenCount > 0) return;
-            if (pendingUpload)
-            {
-                if (!_pending.Contains(file)) _pending.Add(file);
-                return;
-            }
-            _pending.Remove(file);
+            if (file.OpenCount > 0 || file.IsDirty) return;
             if (_byPath.TryGetValue(file.Path, out var current) && ReferenceEquals(current, file)) _byPath.Remove(file.Path);
         }
         file.Dispose();
@@ -105,7 +99,6 @@ internal sealed class OpenFileTable
         lock (_lock)
         {
             if (_byPath.TryGetValue(file.Path, out var current) && ReferenceEquals(current, file)) _byPath.Remove(file.Path);
-            _pending.Remove(file);
         }
     }
 
@@ -138,6 +131,12 @@ internal sealed class OpenFileTable
 
     public List<OpenFile> Dirty()
     {
-        lock (_lock) return _byPath.Values.Concat(_pending).Distinct().Where(f => f.IsDirty).ToList();
+        lock (_lock) return _byPath.Values.Where(f => f.IsDirty).ToList();
+    }
+
+    /// <summary>Dirty files at or below a path (fsync of a directory).</summary>
+    public List<OpenFile> DirtyBelow(string path)
+    {
+        lock (_lock) return _byPath.Values.Where(f => f.IsDirty && ObjectKeys.IsSameOrBelow(f.Path, path)).ToList();
     }
 }

@@ -60,6 +60,7 @@ internal sealed partial class SharedFileSystem
         }
         var node = Lookup(path);
         if (node is null) return -Errno.ENOENT;
+        Settle(node.Kind == NodeKind.Directory ? ObjectKeys.DirectoryKey(path) : ObjectKeys.FileKey(path));
         var next = change(node);
         if (node.Kind == NodeKind.Directory)
         {

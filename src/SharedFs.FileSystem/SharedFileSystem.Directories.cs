@@ -28,6 +28,8 @@ internal sealed partial class SharedFileSystem
         var node = Lookup(path);
         if (node is null) return -Errno.ENOENT;
         if (node.Kind != NodeKind.Directory) return -Errno.ENOTDIR;
+        // Deletes of its files still queued would make it look full; uploads queued would be orphaned.
+        SettleBelow(ObjectKeys.DirectoryKey(path));
         if (!IsEmptyDirectory(path)) return -Errno.ENOTEMPTY;
         var key = ObjectKeys.DirectoryKey(path);
         Wait(_store.DeleteManyAsync([key, ObjectKeys.FileKey(path) + ObjectKeys.FolderSuffix]));
@@ -87,6 +89,7 @@ internal sealed partial class SharedFileSystem
             var entry = listed[i];
             var childPath = ObjectKeys.Combine(path, entry.Name);
             if (_open.Find(childPath) is { } open) { results[i] = (entry.Name, open.Current); continue; }
+            if (!entry.IsDirectory && _deleting.Contains(ObjectKeys.FileKey(childPath))) continue;
             if (_attributes.TryGet(childPath, out var cached) && cached is not null) { results[i] = (entry.Name, cached); continue; }
             var index = i;
             fetches.Add(Task.Run(async () =>

@@ -106,7 +106,16 @@ internal sealed partial class SharedFileSystem
         if (handle is null) return -Errno.EBADF;
         try
         {
-            handle.File.Write(_staging, offset, data);
+            try
+            {
+                handle.File.Write(_staging, offset, data);
+            }
+            catch (IOException e) when (IsNoSpace(e) && _queue.Backlog > 0)
+            {
+                // The staging disk is full of closed files waiting for their upload: they free it as they land.
+                Wait(_queue.WhenAllIdle());
+                handle.File.Write(_staging, offset, data);
+            }
             return data.Length;
         }
         catch (Exception e)
@@ -144,10 +153,17 @@ internal sealed partial class SharedFileSystem
         }
     });
 
+    /// <summary>close(): in write-back mode the upload starts in the background; otherwise close() waits for it.</summary>
     public override int Flush(string path, ref OpenInfo info)
     {
         var handle = _open.Handle(info.Handle);
-        return handle is null ? 0 : Guard("flush", path, () => UploadOrError(handle.File));
+        if (handle is null) return 0;
+        return Guard("flush", path, () =>
+        {
+            if (_writeBack) ScheduleUpload(handle.File);
+            else UploadNow(handle.File);
+            return 0;
+        });
     }
 
     public override int FSync(string path, bool dataOnly, ref OpenInfo info)
@@ -166,27 +182,18 @@ internal sealed partial class SharedFileSystem
         });
     }
 
-    /// <summary>After the last handle: a last upload attempt, then the file leaves the table (or stays pending).</summary>
+    /// <summary>After the last handle: the file leaves the table, or stays until its queued upload lands.</summary>
     private void FinishRelease(OpenFile? file)
     {
         if (file is null) return;
-        var failed = false;
-        if (file.IsDirty)
-        {
-            try { Upload(file); }
-            catch (Exception e)
-            {
-                failed = true;
-                FsLog.Warn($"release {file.Path}: upload failed, kept staged for a retry: {e.Message}");
-            }
-        }
-        _open.Retire(file, failed);
+        if (file.IsDirty) ScheduleUpload(file);
+        else _open.Retire(file);
     }
 
-    /// <summary>Uploads when dirty. A failure surfaces (close/fsync return -EIO) and the data stays staged.</summary>
+    /// <summary>Uploads when dirty and waits. A failure surfaces (fsync returns -EIO) and the data stays staged.</summary>
     private int UploadOrError(OpenFile file)
     {
-        Upload(file);
+        UploadNow(file);
         return 0;
     }
 
@@ -194,28 +201,13 @@ internal sealed partial class SharedFileSystem
     {
         var info = file.Upload(_store, _staging);
         if (info is null) return;
-        _versions.Remember(file.Path, info.ETag, info.Size);
-        Changed(file.Path, file.Current);
-    }
-
-    /// <summary>Uploads every dirty file; returns how many could not be uploaded.</summary>
-    public int FlushAll()
-    {
-        var failures = 0;
-        foreach (var file in _open.Dirty())
+        lock (_publishing)
         {
-            try
-            {
-                Upload(file);
-                if (file.OpenCount == 0) _open.Retire(file, pendingUpload: false);
-            }
-            catch (Exception e)
-            {
-                failures++;
-                FsLog.Warn($"flush {file.Path}: upload failed: {e.Message}");
-            }
+            // An unlink (or a rename over this file) made while it was on the wire has the last word.
+            if (file.Unlinked) return;
+            _versions.Remember(file.Path, info.ETag, info.Size);
+            Changed(file.Path, file.Current);
         }
-        return failures;
     }
 
     public override int Unlink(string path) => Guard("unlink", path, () =>
@@ -224,16 +216,23 @@ internal sealed partial class SharedFileSystem
         var node = Lookup(path);
         if (node is null) return -Errno.ENOENT;
         if (node.Kind == NodeKind.Directory) return -Errno.EISDIR;
-        if (_open.Find(path) is { } open)
+        var key = ObjectKeys.FileKey(path);
+        var open = _open.Find(path);
+        // Open handles keep reading and writing their data; it is just never stored again.
+        if (open is { OpenCount: > 0 }) open.KeepContentLocally(_store, _staging);
+        _deleting.Add(key);
+        lock (_publishing)
         {
-            // Open handles keep reading and writing their data; it is just never stored again.
-            if (open.OpenCount > 0) open.KeepContentLocally(_store, _staging);
-            open.Unlinked = true;
-            _open.Detach(open);
+            if (open is not null)
+            {
+                open.Unlinked = true;
+                _open.Detach(open);
+            }
+            _versions.Forget(path);
+            Changed(path, null);
         }
-        Wait(_store.DeleteAsync(ObjectKeys.FileKey(path)));
-        _versions.Forget(path);
-        Changed(path, null);
+        if (open is not null) _open.Retire(open);
+        QueueDelete(key);
         return 0;
     });
 }

@@ -13,6 +13,7 @@ internal sealed partial class SharedFileSystem
         var (uid, gid) = Caller();
         var now = Now();
         var body = Encoding.UTF8.GetBytes(target);
+        Settle(ObjectKeys.FileKey(path));
         var node = new NodeInfo
         {
             Kind = NodeKind.SymbolicLink, Permissions = 0x1FF, Uid = uid, Gid = gid, Size = body.Length,

@@ -42,11 +42,13 @@ internal sealed partial class SharedFileSystem
     {
         var fromKey = ObjectKeys.FileKey(from);
         var toKey = ObjectKeys.FileKey(to);
+        // The copy is made on the server: what is queued for either name lands first, pending content too.
+        Settle(fromKey);
+        Settle(toKey);
         var open = _open.Find(from);
         if (open is not null)
         {
-            // The copy is made on the server: pending content must be there first.
-            Upload(open);
+            UploadNow(open);
             source = open.Current;
         }
         var overwritten = _open.Find(to);
@@ -70,9 +72,11 @@ internal sealed partial class SharedFileSystem
 
     private void RenameDirectory(string from, string to, NodeInfo source, NodeInfo? target)
     {
-        foreach (var file in _open.Below(from).Where(f => f.IsDirty)) Upload(file);
         var fromPrefix = ObjectKeys.DirectoryKey(from);
         var toPrefix = ObjectKeys.DirectoryKey(to);
+        foreach (var file in _open.Below(from).Where(f => f.IsDirty)) UploadNow(file);
+        SettleBelow(fromPrefix);
+        SettleBelow(toPrefix);
         var keys = new List<string>();
         Wait(Task.Run(async () =>
         {

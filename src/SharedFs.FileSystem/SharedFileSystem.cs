@@ -20,10 +20,12 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     private readonly MetadataCache _metadata = new();
     private readonly Func<FuseRequestContext?> _context;
     private readonly uint _defaultUid, _defaultGid;
+    private readonly bool _writeBack;
 
     public SharedFileSystem(IObjectStore store, StagingArea staging, TimeSpan cacheTtl, uint defaultUid, uint defaultGid,
-        Func<FuseRequestContext?>? context = null)
+        bool writeBack, Func<FuseRequestContext?>? context = null)
     {
+        _writeBack = writeBack;
         _store = store;
         _staging = staging;
         _attributes = new AttributeCache(cacheTtl);
@@ -105,7 +107,8 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
             return null;
 
         var fileKey = ObjectKeys.FileKey(path);
-        var file = await _store.HeadAsync(fileKey).ConfigureAwait(false);
+        // A file whose DELETE is still queued is gone for this mount (a directory of the same name is not).
+        var file = _deleting.Contains(fileKey) ? null : await _store.HeadAsync(fileKey).ConfigureAwait(false);
         if (file is not null)
         {
             var node = MetadataCodec.Decode(file, false, DirectoryForm.None, _defaultUid, _defaultGid);

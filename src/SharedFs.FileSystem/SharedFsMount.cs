@@ -49,7 +49,7 @@ public sealed class SharedFsMount : IAsyncDisposable
             EnsureThreadPoolHeadroom();
             staging = new StagingArea(options.StagingDirectory);
             var fileSystem = new SharedFileSystem(store, staging, options.CacheTtl, options.DefaultUid, options.DefaultGid,
-                () => FuseMount.CurrentContext);
+                options.WriteBack, () => FuseMount.CurrentContext);
             fuse = FuseMount.Mount(fileSystem, mountPoint, FuseOptions(options));
             var mount = new SharedFsMount(options, store, fileSystem, fuse, staging);
             await mount.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false);
@@ -157,6 +157,7 @@ public sealed class SharedFsMount : IAsyncDisposable
         var clean = await Task.Run(() => _fuse.Unmount(_options.UnmountWait), CancellationToken.None).ConfigureAwait(false);
         // Files still open at a lazy unmount are released by then or never: one last attempt.
         failures = _fileSystem.FlushAll();
+        _fileSystem.StopBackgroundWork();
         _fuse.Dispose();
         (_store as IDisposable)?.Dispose();
         // Data that could not be uploaded stays staged (and logged by the flush) rather than deleted here.

@@ -14,6 +14,11 @@ public sealed record SharedFsMountOptions
     /// <summary>Owner reported for objects without uid/gid metadata.</summary>
     public uint DefaultUid { get; init; }
     public uint DefaultGid { get; init; }
+    /// <summary>
+    /// close() and unlink() return once the change is staged on this mount and the upload or delete runs in the
+    /// background (fsync waits for it). Off: they wait for the bucket, and report its failures.
+    /// </summary>
+    public bool WriteBack { get; init; } = true;
     /// <summary>How long a stuck unmount waits for open files before falling back to a lazy unmount.</summary>
     public TimeSpan UnmountWait { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -29,6 +29,8 @@ public abstract class FuseFileSystem
     public virtual int Flush(string path, ref OpenInfo info) => 0;
     public virtual int Release(string path, ref OpenInfo info) => 0;
     public virtual int FSync(string path, bool dataOnly, ref OpenInfo info) => 0;
+    /// <summary>fsync(2) of a directory (also what `sync DIR` does).</summary>
+    public virtual int FSyncDirectory(string path, bool dataOnly, ref OpenInfo info) => 0;
     public virtual int OpenDirectory(string path, ref OpenInfo info) => 0;
     /// <summary>Lists the whole directory in one call (the binding uses libfuse's offset-0 mode).</summary>
     public virtual int ReadDirectory(string path, IDirectoryFiller filler, ref OpenInfo info) => -Errno.ENOSYS;

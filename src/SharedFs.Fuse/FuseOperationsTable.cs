@@ -47,6 +47,7 @@ internal static unsafe class FuseOperationsTable
         ops->OpenDir = &OpenDir;
         ops->ReadDir = &ReadDir;
         ops->ReleaseDir = &ReleaseDir;
+        ops->FSyncDir = &FSyncDir;
         ops->Init = &Init;
         ops->Destroy = &Destroy;
         ops->Access = &Access;
@@ -285,6 +286,18 @@ internal static unsafe class FuseOperationsTable
             return listing.Fill(filler2 => fs.ReadDirectory(managedPath, filler2, ref open), offset, buffer, filler);
         }
         catch (Exception e) { return CallbackFailures.Report("readdir", e); }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int FSyncDir(byte* path, int dataOnly, NativeFileInfo* fi)
+    {
+        try
+        {
+            var open = FromNative(fi);
+            open.Handle = DirectoryListing.Find(fi->Fh)?.FileSystemHandle ?? 0;
+            return Fs.FSyncDirectory(DecodeUtf8(path), dataOnly != 0, ref open);
+        }
+        catch (Exception e) { return CallbackFailures.Report("fsyncdir", e); }
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]

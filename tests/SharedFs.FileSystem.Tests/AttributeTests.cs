@@ -15,6 +15,7 @@ public sealed class AttributeTests(MountedBucket fs) : IClassFixture<MountedBuck
         await File.WriteAllTextAsync(path, "data");
         await Shell.RunAsync($"chmod 640 '{path}' && chown 1234:5678 '{path}'");
         Assert.StartsWith("640 1234 5678", await StatAsync(path));
+        fs.Sync();
         var head = await fs.HeadAsync("owned.txt");
         Assert.Equal("33184", head!.Metadata["mode"]);
         Assert.Equal("1234", head.Metadata["uid"]);
@@ -28,6 +29,7 @@ public sealed class AttributeTests(MountedBucket fs) : IClassFixture<MountedBuck
         var path = fs.PathOf("timed.txt");
         await File.WriteAllTextAsync(path, "t");
         await Shell.RunAsync($"touch -m -d '2020-01-02 03:04:05.678 UTC' '{path}'");
+        fs.Sync();
         Assert.Equal("1577934245.678000000", (await fs.HeadAsync("timed.txt"))!.Metadata["mtime"]);
         Assert.Equal("1577934245.678000000", await StatAsync(path, "%.9Y"));
         // Access time only (mtime omitted): mtime unchanged.
@@ -75,6 +77,7 @@ public sealed class AttributeTests(MountedBucket fs) : IClassFixture<MountedBuck
             stream.Position = 5;
             stream.Write(Encoding.ASCII.GetBytes("Z"));
         }
+        fs.Sync();
         Assert.Equal("01\0\0\0Z", await fs.Bucket.GetTextAsync("trunc.bin"));
         Assert.Equal("01\0\0\0Z", await File.ReadAllTextAsync(path));
     }

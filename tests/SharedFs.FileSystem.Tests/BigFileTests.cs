@@ -71,7 +71,8 @@ public sealed class BigFileTests(MountedBucket fs, ITestOutputHelper output) : I
                 FillBlock(i, block);
                 await stream.WriteAsync(block);
             }
-            output.WriteLine($"write() calls: {watch.Elapsed.TotalSeconds:F1} s, then close() uploads");
+            output.WriteLine($"write() calls: {watch.Elapsed.TotalSeconds:F1} s, then fsync() uploads");
+            stream.Flush(flushToDisk: true);
         }
         var writeSeconds = watch.Elapsed.TotalSeconds;
         Assert.Equal(Size, new FileInfo(path).Length);
@@ -82,7 +83,7 @@ public sealed class BigFileTests(MountedBucket fs, ITestOutputHelper output) : I
         await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0))
             Assert.Equal(expected, await HashOfStreamAsync(stream));
         var readSeconds = watch.Elapsed.TotalSeconds;
-        output.WriteLine($"write+close {Size >> 20} MiB: {writeSeconds:F1} s = {(Size >> 20) / writeSeconds:F0} MiB/s; " +
+        output.WriteLine($"write+fsync {Size >> 20} MiB: {writeSeconds:F1} s = {(Size >> 20) / writeSeconds:F0} MiB/s; " +
                          $"read: {readSeconds:F1} s = {(Size >> 20) / readSeconds:F0} MiB/s");
 
         var patches = new List<(long, byte[])>
@@ -105,9 +106,10 @@ public sealed class BigFileTests(MountedBucket fs, ITestOutputHelper output) : I
             stream.Position = 995;
             await stream.ReadExactlyAsync(check);
             Assert.Equal(((byte[])patches[0].Item2), check[5..15]);
+            stream.Flush(flushToDisk: true);
         }
         var patchSeconds = watch.Elapsed.TotalSeconds;
-        output.WriteLine($"4 random writes + close of the {Size >> 20} MiB file: {patchSeconds:F1} s");
+        output.WriteLine($"4 random writes + fsync of the {Size >> 20} MiB file: {patchSeconds:F1} s");
         var newSize = Size + 500 * 1024;
         var expectedPatched = HashOfPattern(newSize, patches);
         Assert.Equal(expectedPatched, await HashInBucketAsync("big.bin"));

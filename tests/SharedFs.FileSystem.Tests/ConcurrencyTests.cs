@@ -26,6 +26,7 @@ public sealed class ConcurrencyTests(MountedBucket fs) : IClassFixture<MountedBu
             contents[name] = data;
         });
         Assert.Equal(64, Directory.GetFiles(fs.PathOf("parallel")).Length);
+        fs.Sync();
         await Parallel.ForEachAsync(contents, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (entry, ct) =>
         {
             Assert.Equal(entry.Value, await File.ReadAllBytesAsync(fs.PathOf(entry.Key), ct));

@@ -5,8 +5,9 @@ using SharedFs.TestSupport;
 namespace SharedFs.FileSystem.Tests;
 
 /// <summary>
-/// close()/fsync() return 0 only when the data is in the bucket; a failed upload is -EIO and the data stays
-/// staged for the next flush; a full staging disk is ENOSPC for the writer.
+/// fsync() returns 0 only when the data is in the bucket (close() too without write-back); a failed upload is
+/// -EIO to whoever waits for it, and the data stays staged until it lands; a full staging disk is ENOSPC for the
+/// writer.
 /// </summary>
 public sealed class DurabilityTests : IAsyncLifetime
 {
@@ -22,7 +23,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         await _bucket.DisposeAsync();
     }
 
-    private async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(string staging)
+    private async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(string staging, bool writeBack = true)
     {
         Requirements.DevFuse();
         var store = new FaultyStore(new S3ObjectStore(_bucket.StoreOptions));
@@ -32,6 +33,7 @@ public sealed class DurabilityTests : IAsyncLifetime
             MountPoint = _folder.Combine("mnt"),
             StagingDirectory = staging,
             UnmountWait = TimeSpan.FromSeconds(2),
+            WriteBack = writeBack,
         }, store);
         return (mount, store);
     }
@@ -39,9 +41,9 @@ public sealed class DurabilityTests : IAsyncLifetime
     private async Task<bool> ExistsInBucketAsync(string key) => (await _bucket.ListKeysAsync(key)).Contains(key);
 
     [Fact]
-    public async Task A_failed_upload_is_EIO_at_close_and_fsync_and_is_retried_by_the_next_flush()
+    public async Task Without_write_back_a_failed_upload_is_EIO_at_close_and_fsync_and_is_retried_by_the_next_flush()
     {
-        var (mount, store) = await MountAsync(_folder.Combine("staging"));
+        var (mount, store) = await MountAsync(_folder.Combine("staging"), writeBack: false);
         await using var _ = mount;
         using var cleanup = MountCleanup.For(mount.MountPoint);
         var path = Path.Combine(mount.MountPoint, "precious.txt");
@@ -59,6 +61,31 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Equal("precious", await _bucket.GetTextAsync("precious.txt"));
         Assert.Equal("synced", await _bucket.GetTextAsync("synced.txt"));
         Assert.Empty(Directory.GetFiles(_folder.Combine("staging")));
+    }
+
+    [Fact]
+    public async Task With_write_back_a_failed_upload_is_EIO_at_fsync_only_and_lands_by_itself_once_the_bucket_is_back()
+    {
+        var (mount, store) = await MountAsync(_folder.Combine("staging"));
+        await using var _ = mount;
+        using var cleanup = MountCleanup.For(mount.MountPoint);
+        var closed = Path.Combine(mount.MountPoint, "closed.txt");
+        var synced = Path.Combine(mount.MountPoint, "synced.txt");
+
+        store.FailWrites = true;
+        Assert.Equal(0, Posix.WriteAndClose(closed, Posix.OWriteOnly | Posix.OCreate | Posix.OTruncate, 0, "closed"u8));
+        Assert.Equal(Posix.EIO, Posix.WriteAndFsync(synced, "synced"u8));
+        Assert.Equal(Posix.EIO, Posix.SyncDirectory(mount.MountPoint));
+        Assert.False(await ExistsInBucketAsync("closed.txt"));
+        Assert.Equal("closed", await File.ReadAllTextAsync(closed));
+
+        // No flush asked for: the background retries (1 s, 2 s, 4 s…) land both once the bucket answers again.
+        store.FailWrites = false;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await ExistsInBucketAsync("closed.txt") && await ExistsInBucketAsync("synced.txt")) && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        Assert.Equal("closed", await _bucket.GetTextAsync("closed.txt"));
+        Assert.Equal("synced", await _bucket.GetTextAsync("synced.txt"));
     }
 
     [Fact]
@@ -86,8 +113,9 @@ public sealed class DurabilityTests : IAsyncLifetime
             using var cleanup = MountCleanup.For(mount.MountPoint);
             var big = new byte[3 << 20];
             Assert.Equal(Posix.ENOSPC, Posix.WriteFully(Path.Combine(mount.MountPoint, "toobig.bin"), big));
-            // Small files still work on the same mount.
+            // Small files still work on the same mount (once the staged part of the big one has landed).
             await File.WriteAllTextAsync(Path.Combine(mount.MountPoint, "small.txt"), "fits");
+            Assert.Equal(0, Posix.SyncDirectory(mount.MountPoint));
             Assert.Equal("fits", await _bucket.GetTextAsync("small.txt"));
             Assert.Equal("fits", Encoding.UTF8.GetString(await File.ReadAllBytesAsync(Path.Combine(mount.MountPoint, "small.txt"))));
         }

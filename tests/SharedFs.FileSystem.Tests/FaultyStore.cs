@@ -2,10 +2,15 @@ using SharedFs.Storage;
 
 namespace SharedFs.FileSystem.Tests;
 
-/// <summary>The real store, with writes that can be made to fail on demand (an outage of the bucket).</summary>
+/// <summary>
+/// The real store, with writes that can be made to fail on demand (an outage of the bucket) or to take longer
+/// (a slow bucket: uploads and deletes visibly in flight).
+/// </summary>
 internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposable
 {
     public volatile bool FailWrites;
+    public volatile int WriteDelayMilliseconds;
+    public volatile int DeleteDelayMilliseconds;
 
     public string Bucket => inner.Bucket;
 
@@ -18,10 +23,11 @@ internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposabl
     public Task<int> ReadAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(key, offset, buffer, cancellationToken);
     public Task<ObjectInfo> DownloadAsync(string key, Stream destination, long offset = 0, CancellationToken cancellationToken = default) => inner.DownloadAsync(key, destination, offset, cancellationToken);
 
-    public Task<ObjectInfo> UploadAsync(string key, Stream content, long length, ObjectWriteOptions options, CancellationToken cancellationToken = default)
+    public async Task<ObjectInfo> UploadAsync(string key, Stream content, long length, ObjectWriteOptions options, CancellationToken cancellationToken = default)
     {
+        await Task.Delay(WriteDelayMilliseconds, cancellationToken);
         ThrowIfFailing();
-        return inner.UploadAsync(key, content, length, options, cancellationToken);
+        return await inner.UploadAsync(key, content, length, options, cancellationToken);
     }
 
     public Task<ObjectInfo> ComposeAsync(string key, IReadOnlyList<ObjectPiece> pieces, ObjectWriteOptions options, CancellationToken cancellationToken = default)
@@ -36,7 +42,11 @@ internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposabl
         return inner.CopyAsync(sourceKey, destinationKey, replaceMetadata, cancellationToken);
     }
 
-    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(DeleteDelayMilliseconds, cancellationToken);
+        await inner.DeleteAsync(key, cancellationToken);
+    }
     public Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) => inner.DeleteManyAsync(keys, cancellationToken);
     public Task<ListPage> ListPageAsync(string prefix, string? delimiter, string? continuationToken, int maxKeys = 1000, CancellationToken cancellationToken = default) =>
         inner.ListPageAsync(prefix, delimiter, continuationToken, maxKeys, cancellationToken);

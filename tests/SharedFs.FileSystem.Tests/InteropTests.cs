@@ -51,6 +51,7 @@ public sealed class InteropTests(MountedBucket fs) : IClassFixture<MountedBucket
         await Shell.RunAsync($"chmod 600 '{fs.PathOf("from-us/file.txt")}' && chown 2001:2002 '{fs.PathOf("from-us/file.txt")}' " +
             $"&& touch -m -d '2021-03-04 05:06:07 UTC' '{fs.PathOf("from-us/file.txt")}' && chmod 750 '{fs.PathOf("from-us/sub")}'");
         File.CreateSymbolicLink(fs.PathOf("from-us/link"), "file.txt");
+        fs.Sync();
         await WithS3fsAsync(async s3fs =>
         {
             Assert.Equal("600 2001 2002 1614834367 16 regular file", await StatAsync($"{s3fs}/from-us/file.txt"));
@@ -71,6 +72,7 @@ public sealed class InteropTests(MountedBucket fs) : IClassFixture<MountedBucket
         Assert.Equal(data, await File.ReadAllBytesAsync(fs.PathOf("s3cmd/dir/up.bin")));
 
         await File.WriteAllBytesAsync(fs.PathOf("s3cmd/ours.bin"), data);
+        fs.Sync();
         await s3cmd.RunAsync("get", $"s3://{fs.Bucket.Name}/s3cmd/ours.bin", local.Combine("down.bin"));
         Assert.Equal(data, await File.ReadAllBytesAsync(local.Combine("down.bin")));
     }

@@ -1,5 +1,6 @@
 using SharedFs.Storage;
 using SharedFs.TestSupport;
+using Xunit;
 
 namespace SharedFs.FileSystem.Tests;
 
@@ -15,6 +16,12 @@ public sealed class MountedBucket : IAsyncLifetime
     public string Root => Mount.MountPoint;
 
     public string PathOf(string relative) => System.IO.Path.Combine(Root, relative);
+
+    /// <summary>
+    /// `sync` of the mount's root: close() and unlink() return before the bucket has the change (write-back),
+    /// fsync of a directory waits until everything queued below it has landed.
+    /// </summary>
+    public void Sync() => Assert.Equal(0, Posix.SyncDirectory(Root));
 
     public async Task InitializeAsync()
     {

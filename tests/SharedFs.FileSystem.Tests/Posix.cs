@@ -135,6 +135,21 @@ internal static partial class Posix
     public static int GetXAttr(string path, string name) => Check(getxattr(path, name, 0, 0));
     public static int SetXAttr(string path, string name) => Check(setxattr(path, name, 0, 0, 0));
 
+    /// <summary>fsync(2) of a directory (what `sync DIR` does): 0 or the errno.</summary>
+    public static int SyncDirectory(string path)
+    {
+        var fd = open(path, 0x10000 /* O_DIRECTORY */, 0);
+        if (fd < 0) return Marshal.GetLastPInvokeError();
+        try
+        {
+            return fsync(fd) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
     /// <summary>open(O_CREAT|O_EXCL|O_WRONLY) then close.</summary>
     public static int CreateExclusive(string path)
     {

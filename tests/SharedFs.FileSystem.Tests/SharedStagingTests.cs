@@ -39,6 +39,8 @@ public sealed class SharedStagingTests : IAsyncLifetime
                     File.WriteAllText(Path.Combine(b.MountPoint, "from-b-2.txt"), "written through B again");
                 }
                 openInA.Dispose();
+                Assert.Equal(0, Posix.SyncDirectory(a.MountPoint));
+                Assert.Equal(0, Posix.SyncDirectory(b.MountPoint));
                 Assert.Equal("written through A", await _bucket.GetTextAsync("from-a.txt"));
                 Assert.Equal("written through B", await _bucket.GetTextAsync("from-b-1.txt"));
                 Assert.Equal("written through B again", await _bucket.GetTextAsync("from-b-2.txt"));

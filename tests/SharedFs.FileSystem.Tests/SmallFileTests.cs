@@ -26,6 +26,7 @@ public sealed class SmallFileTests(MountedBucket fs, ITestOutputHelper output) :
         var readRate = count / watch.Elapsed.TotalSeconds;
 
         Assert.Equal(count, listed);
+        fs.Sync();
         Assert.Equal(count, (await fs.Bucket.ListKeysAsync("small/file-")).Count);
         using var store = new SharedFs.Storage.S3ObjectStore(fs.Bucket.StoreOptions);
         watch.Restart();

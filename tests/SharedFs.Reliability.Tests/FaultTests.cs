@@ -55,7 +55,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     });
 
     [Fact]
-    public async Task Transient_faults_are_retried_and_every_closed_file_is_stored_with_its_bytes()
+    public async Task Transient_faults_are_retried_and_every_synced_file_is_stored_with_its_bytes()
     {
         using var cleanup = MountCleanup.For(_folder.Path);
         var writer = await MountAsync("writer");
@@ -72,18 +72,18 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 var data = Data.Bytes(item.size, item.i);
                 var name = $"f{item.i:D2}.bin";
-                var (result, elapsed) = await Bounded.RunAsync(() => Posix.WriteFile(Path.Combine(writer.MountPoint, name), data),
+                var (result, elapsed) = await Bounded.RunAsync(() => Posix.WriteFile(Path.Combine(writer.MountPoint, name), data, fsync: true),
                     TimeSpan.FromSeconds(120), $"writing {name}");
                 lock (results) if (elapsed > slowest) slowest = elapsed;
                 results[name] = (result, data);
             });
-            output.WriteLine($"{_proxy.FaultCount} faults injected in {_proxy.RequestCount} requests; slowest write+close {slowest.TotalSeconds:0.0} s");
+            output.WriteLine($"{_proxy.FaultCount} faults injected in {_proxy.RequestCount} requests; slowest write+fsync+close {slowest.TotalSeconds:0.0} s");
             Assert.True(_proxy.FaultCount > 10, "the proxy injected too few faults to prove anything");
 
             foreach (var (name, (result, _)) in results)
                 Assert.True(result.Ok || result.Errno == Posix.EIO, $"{name}: {result} (only success or EIO are allowed)");
             var stored = results.Where(r => r.Value.Result.Ok).ToList();
-            output.WriteLine($"{stored.Count}/{results.Count} closes returned 0 under faults");
+            output.WriteLine($"{stored.Count}/{results.Count} fsyncs returned 0 under faults");
             Assert.True(stored.Count >= results.Count * 3 / 4, $"retries should absorb one fault in three: only {stored.Count}/{results.Count} succeeded");
             foreach (var (name, (_, data)) in stored)
                 Assert.Equal(Data.Sha(data), await BucketCheck.ShaAsync(_bucket, name));
@@ -119,26 +119,27 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
         try
         {
             var dir = mount.MountPoint;
-            // A file opened and written before the outage, closed during it: close() must report the failure.
+            // A file opened and written before the outage, synced during it: fsync() must report the failure.
             var fd = Posix.OpenForWrite(Path.Combine(dir, "during.txt"));
             Assert.True(fd >= 0, $"open: {Posix.ErrnoName(-fd)}");
-            Assert.Equal(0, Posix.Write(fd, Posix.Utf8("written before, closed during the outage")));
+            Assert.Equal(0, Posix.Write(fd, Posix.Utf8("written before, synced during the outage")));
 
             _proxy.Rule = (_, _) => Chaos.Hang;
             var limit = TightWorstCase * 3 + TimeSpan.FromSeconds(30);
-            var close = Bounded.RunAsync(() => Posix.Close(fd), limit, "close during a black hole");
-            var write = Bounded.RunAsync(() => Posix.WriteFile(Path.Combine(dir, "new.txt"), Posix.Utf8("new")), limit, "create during a black hole");
+            var close = Bounded.RunAsync(() => { var errno = Posix.Fsync(fd); Posix.Close(fd); return errno; }, limit, "fsync during a black hole");
+            var write = Bounded.RunAsync(() => Posix.WriteFile(Path.Combine(dir, "new.txt"), Posix.Utf8("new"), fsync: true), limit, "create during a black hole");
             var read = Bounded.RunAsync(() => Posix.ReadFile(Path.Combine(dir, "old.txt")).Errno, limit, "read during a black hole");
             var (closeErrno, closeTime) = await close;
             var (writeResult, writeTime) = await write;
             var (readErrno, readTime) = await read;
-            output.WriteLine($"black hole: close {Posix.ErrnoName(closeErrno)} after {closeTime.TotalSeconds:0.0} s, " +
+            output.WriteLine($"black hole: fsync {Posix.ErrnoName(closeErrno)} after {closeTime.TotalSeconds:0.0} s, " +
                 $"create {writeResult} after {writeTime.TotalSeconds:0.0} s, read {Posix.ErrnoName(readErrno)} after {readTime.TotalSeconds:0.0} s " +
                 $"(one S3 call's worst case: {TightWorstCase.TotalSeconds} s)");
             Assert.Equal(Posix.EIO, closeErrno);
             Assert.Equal(Posix.EIO, writeResult.Errno);
             Assert.Equal(Posix.EIO, readErrno);
-            Assert.Null(await BucketCheck.ShaAsync(_bucket, "new.txt"));
+            // A failed fsync keeps the data staged and retried: whatever lands later is whole.
+            Assert.Contains(await BucketCheck.ShaAsync(_bucket, "new.txt"), new[] { null, Data.Sha(Posix.Utf8("new")) });
 
             // The server answers again: the same mount works, no restart.
             _proxy.Rule = (_, _) => Chaos.None;
@@ -173,15 +174,15 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
 
         await _proxy.StopAsync();
         var limit = TimeSpan.FromSeconds(60);
-        var (closeErrno, closeTime) = await Bounded.RunAsync(() => Posix.Close(fd), limit, "close with the server down");
-        var (writeResult, writeTime) = await Bounded.RunAsync(() => Posix.WriteFile(Path.Combine(mountPoint, "new.txt"), Posix.Utf8("x")), limit, "create with the server down");
+        var (closeErrno, closeTime) = await Bounded.RunAsync(() => { var errno = Posix.Fsync(fd); Posix.Close(fd); return errno; }, limit, "fsync with the server down");
+        var (writeResult, writeTime) = await Bounded.RunAsync(() => Posix.WriteFile(Path.Combine(mountPoint, "new.txt"), Posix.Utf8("x"), fsync: true), limit, "create with the server down");
         var (readErrno, readTime) = await Bounded.RunAsync(() => Posix.ReadFile(Path.Combine(mountPoint, "old.txt")).Errno, limit, "read with the server down");
         var (listError, listTime) = await Bounded.RunAsync(() =>
         {
             try { Directory.GetFileSystemEntries(Path.Combine(mountPoint, "some-dir")); return "listed"; }
             catch (IOException e) { return e.GetType().Name + ": " + e.Message; }
         }, limit, "listing with the server down");
-        output.WriteLine($"server down (connection refused), production settings: close {Posix.ErrnoName(closeErrno)} in {closeTime.TotalSeconds:0.0} s, " +
+        output.WriteLine($"server down (connection refused), production settings: fsync {Posix.ErrnoName(closeErrno)} in {closeTime.TotalSeconds:0.0} s, " +
             $"create {writeResult} in {writeTime.TotalSeconds:0.0} s, read {Posix.ErrnoName(readErrno)} in {readTime.TotalSeconds:0.0} s, " +
             $"list '{listError}' in {listTime.TotalSeconds:0.0} s");
         Assert.Equal(Posix.EIO, closeErrno);
@@ -198,7 +199,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
         var exit = await init.WaitForExitAsync(TimeSpan.FromSeconds(60));
         output.WriteLine(init.Stderr);
         Assert.DoesNotContain(_bucket.Gateway.SecretKey, init.Stderr);
-        // The file whose close failed was kept staged and uploaded at the final flush (or reported as not uploaded).
+        // The file whose fsync failed was kept staged and uploaded at the final flush (or reported as not uploaded).
         var during = await BucketCheck.ShaAsync(_bucket, "during.txt");
         Assert.True(during == Data.Sha(Posix.Utf8("closed while the server is down")) || exit == 1,
             $"exit {exit}, during.txt {during}: a failed upload must be retried at unmount or reported by the exit status");
@@ -207,7 +208,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task AssertWorksAsync(string dir)
     {
         var data = Data.Bytes(200_000, 99);
-        var (result, _) = await Bounded.RunAsync(() => Posix.WriteFile(Path.Combine(dir, "after.bin"), data), TimeSpan.FromSeconds(60), "write after recovery");
+        var (result, _) = await Bounded.RunAsync(() => Posix.WriteFile(Path.Combine(dir, "after.bin"), data, fsync: true), TimeSpan.FromSeconds(60), "write after recovery");
         Assert.True(result.Ok, $"write after the server came back: {result}");
         Assert.Equal(Data.Sha(data), await BucketCheck.ShaAsync(_bucket, "after.bin"));
         var ((old, errno), _) = await Bounded.RunAsync(() => Posix.ReadFile(Path.Combine(dir, "old.txt")), TimeSpan.FromSeconds(60), "read after recovery");

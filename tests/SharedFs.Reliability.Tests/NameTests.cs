@@ -58,7 +58,7 @@ public sealed class NameTests(ITestOutputHelper output) : IAsyncLifetime
         {
             // Mount → bucket (checked with the SDK) → s3cmd.
             var data = Data.Bytes(1000 + i, i);
-            var result = Posix.WriteFile(Path.Combine(_mount.MountPoint, name), data);
+            var result = Posix.WriteFile(Path.Combine(_mount.MountPoint, name), data, fsync: true);
             Assert.True(result.Ok, $"{Show(name)}: {result}");
             Assert.Equal(Data.Sha(data), await BucketCheck.ShaAsync(_bucket, name));
             if (!S3CmdCan(name)) continue;

@@ -44,8 +44,8 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
         {
             await first.WaitForMountAsync(mountPoint);
             var writers = files.Select(f => Task.Factory.StartNew(() =>
-                closed[f.Name] = Posix.WriteFile(Path.Combine(mountPoint, f.Name), f.New, chunk: 256 << 10), TaskCreationOptions.LongRunning)).ToList();
-            // Kill once some closes have returned and others are still writing or uploading.
+                closed[f.Name] = Posix.WriteFile(Path.Combine(mountPoint, f.Name), f.New, chunk: 256 << 10, fsync: true), TaskCreationOptions.LongRunning)).ToList();
+            // Kill once some fsyncs have returned and others are still writing or uploading.
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (closed.Count < 4 && DateTime.UtcNow < deadline) await Task.Delay(10);
             first.Signal(9);
@@ -128,7 +128,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
 
         // The space comes back with the failed files' staging: the mount keeps working.
         var small = Data.Bytes(100_000, 4);
-        var after = Posix.WriteFile(Path.Combine(mountPoint, "after.bin"), small);
+        var after = Posix.WriteFile(Path.Combine(mountPoint, "after.bin"), small, fsync: true);
         Assert.True(after.Ok, $"a small write after ENOSPC: {after}");
         Assert.Equal(Data.Sha(small), await BucketCheck.ShaAsync(_bucket, "after.bin"));
         var (otherBytes, errno) = Posix.ReadFile(Path.Combine(mountPoint, "other.bin"));

@@ -168,7 +168,7 @@ internal unsafe struct FuseOperations
     public delegate* unmanaged[Cdecl]<byte*, NativeFileInfo*, int> OpenDir;
     public delegate* unmanaged[Cdecl]<byte*, void*, delegate* unmanaged[Cdecl]<void*, byte*, NativeStat*, long, int, int>, long, NativeFileInfo*, int, int> ReadDir;
     public delegate* unmanaged[Cdecl]<byte*, NativeFileInfo*, int> ReleaseDir;
-    public IntPtr FSyncDir;
+    public delegate* unmanaged[Cdecl]<byte*, int, NativeFileInfo*, int> FSyncDir;
     public delegate* unmanaged[Cdecl]<FuseConnInfo*, FuseConfig*, void*> Init;
     public delegate* unmanaged[Cdecl]<void*, void> Destroy;
     public delegate* unmanaged[Cdecl]<byte*, int, int> Access;

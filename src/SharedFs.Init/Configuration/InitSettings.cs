@@ -13,6 +13,8 @@ internal sealed record InitSettings
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(25);
     public string? StagingDirectory { get; init; }
+    /// <summary>close() and unlink() return before the upload or delete has reached the bucket (fsync waits).</summary>
+    public bool WriteBack { get; init; } = true;
     /// <summary>Signal only the app's process, not its process group (and do not make it a group leader).</summary>
     public bool SingleChild { get; init; }
     /// <summary>Run as a plain init: no storage, no symlinks.</summary>

@@ -19,4 +19,5 @@ internal sealed class RawSettings
     [ConfigurationKeyName("SHAREDFS_READY_TIMEOUT")] public string? ReadyTimeout { get; set; }
     [ConfigurationKeyName("SHAREDFS_STOP_TIMEOUT")] public string? StopTimeout { get; set; }
     [ConfigurationKeyName("SHAREDFS_STAGING_DIR")] public string? StagingDir { get; set; }
+    [ConfigurationKeyName("SHAREDFS_WRITE_BACK")] public string? WriteBack { get; set; }
 }

@@ -72,6 +72,13 @@ internal static class SettingsValidator
         if (staging is not null && RelativePathRule.IsSameOrBelow(staging, mount))
             throw Invalid(Setting.StagingDir, $"\"{staging}\" must not be inside the mount \"{mount}\"");
 
+        bool writeBack = raw.WriteBack?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "on" or "true" or "yes" or "1" => true,
+            "off" or "false" or "no" or "0" => false,
+            _ => throw Invalid(Setting.WriteBack, $"\"{raw.WriteBack}\" is neither on nor off"),
+        };
+
         return new InitSettings
         {
             Credentials = credentials,
@@ -84,6 +91,7 @@ internal static class SettingsValidator
             ReadyTimeout = Duration(Setting.ReadyTimeout, raw.ReadyTimeout, TimeSpan.FromSeconds(30), allowZero: false),
             StopTimeout = Duration(Setting.StopTimeout, raw.StopTimeout, TimeSpan.FromSeconds(25), allowZero: true),
             StagingDirectory = staging,
+            WriteBack = writeBack,
             SingleChild = singleChild,
             NoMount = noMount,
         };

@@ -35,6 +35,7 @@ internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
             Store = ToStoreOptions(settings),
             MountPoint = settings.MountPath,
             CacheTtl = settings.CacheTtl,
+            WriteBack = settings.WriteBack,
             // Files appear owned by the user running the app (the init runs as that user).
             DefaultUid = Libc.getuid(),
             DefaultGid = Libc.getgid(),

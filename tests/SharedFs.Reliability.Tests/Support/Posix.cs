@@ -40,8 +40,11 @@ internal static partial class Posix
         public override string ToString() => Ok ? "ok" : $"{Step}: errno {Errno} ({Marshal.GetPInvokeErrorMessage(Errno)})";
     }
 
-    /// <summary>open(O_CREAT|O_TRUNC), write everything in chunks, close(): the errno of the first failing call.</summary>
-    public static unsafe WriteResult WriteFile(string path, ReadOnlySpan<byte> data, int chunk = 1 << 20)
+    /// <summary>
+    /// open(O_CREAT|O_TRUNC), write everything in chunks, fsync() when asked (the call that waits for the bucket
+    /// under write-back), close(): the errno of the first failing call.
+    /// </summary>
+    public static unsafe WriteResult WriteFile(string path, ReadOnlySpan<byte> data, int chunk = 1 << 20, bool fsync = false)
     {
         var fd = open_(path, O_WRONLY | O_CREAT | O_TRUNC, 0x1A4);
         if (fd < 0) return new WriteResult("open", Marshal.GetLastPInvokeError());
@@ -59,6 +62,12 @@ internal static partial class Posix
                 }
                 done += (int)n;
             }
+        }
+        if (fsync && fsync_(fd) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            close_(fd);
+            return new WriteResult("fsync", errno);
         }
         return close_(fd) == 0 ? new WriteResult("close", 0) : new WriteResult("close", Marshal.GetLastPInvokeError());
     }
@@ -85,6 +94,19 @@ internal static partial class Posix
         }
         return 0;
     }
+
+    /// <summary>fsync(2) of a directory (`sync DIR`): everything queued below it is in the bucket; 0 or the errno.</summary>
+    public static int SyncDirectory(string path)
+    {
+        var fd = open_(path, 0x10000 /* O_DIRECTORY */, 0);
+        if (fd < 0) return Marshal.GetLastPInvokeError();
+        var errno = fsync_(fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        close_(fd);
+        return errno;
+    }
+
+    /// <summary>fsync(): 0, or the errno it returned.</summary>
+    public static int Fsync(int fd) => fsync_(fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>close(): 0, or the errno it returned.</summary>
     public static int Close(int fd) => close_(fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
