@@ -30,6 +30,7 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
     // change happened while it was on the wire.
     private long _generation;
     private int _uploadScheduled;
+    private SequentialUpload? _sequential;
 
     public string Path { get; private set; } = path;
     public NodeInfo Node { get; private set; } = node;
@@ -47,7 +48,11 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
 
     public void MoveTo(string newPath)
     {
-        lock (_lock) Path = newPath;
+        lock (_lock)
+        {
+            Path = newPath;
+            AbandonSequential(); // its parts belong to the old key
+        }
     }
 
     /// <summary>A metadata change: an upload already on the wire does not carry it, so it counts as a change.</summary>
@@ -83,13 +88,14 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
         }
     }
 
-    public void Write(StagingArea staging, long offset, ReadOnlySpan<byte> data)
+    public void Write(StagingArea staging, IObjectStore store, long offset, ReadOnlySpan<byte> data)
     {
         lock (_lock)
         {
             var file = EnsureStaging(staging);
             file.Write(offset, data);
             _written.Add(offset, offset + data.Length);
+            StreamParts(store, file, offset);
             if (offset + data.Length > _size) Interlocked.Exchange(ref _size, offset + data.Length);
             var now = Now();
             Node = Node with { ModifyTime = now, ChangeTime = now };
@@ -103,6 +109,7 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
         lock (_lock)
         {
             var file = EnsureStaging(staging);
+            if (_sequential is { } sequential && length < sequential.SentEnd) AbandonSequential();
             if (length < _size)
             {
                 _written.TruncateTo(length);
@@ -175,6 +182,25 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
         var key = Key;
         var options = MetadataCodec.WriteOptions(Node with { Size = _size });
         ObjectInfo result;
+        if (_sequential is { } sequential)
+        {
+            _sequential = null;
+            if (_copyable == 0 && _size >= sequential.SentEnd)
+            {
+                try
+                {
+                    result = sequential.Finish(_size, options);
+                }
+                catch
+                {
+                    sequential.Abandon(); // the retry uploads the file the ordinary way
+                    throw;
+                }
+                Committed(result, _generation, _size);
+                return result;
+            }
+            sequential.Abandon();
+        }
         if (_size <= WholeUploadThreshold || _copyable == 0)
         {
             var file = EnsureStaging(staging);
@@ -288,12 +314,40 @@ internal sealed class OpenFile(string path, NodeInfo node, bool existsInStore) :
         }
     }
 
+    /// <summary>
+    /// A new file written from its start: its whole parts go to the bucket as the prefix grows
+    /// (<see cref="SequentialUpload"/>). A write before what was sent ends that.
+    /// </summary>
+    private void StreamParts(IObjectStore store, StagingFile file, long writeOffset)
+    {
+        if (_sequential is { } sent && (writeOffset < sent.SentEnd || Unlinked))
+        {
+            AbandonSequential();
+            return;
+        }
+        if (_copyable != 0 || Unlinked || _written.IsEmpty || _written.Ranges[0].Start != 0) return;
+        var prefix = _written.Ranges[0].End;
+        if (_sequential is null)
+        {
+            if (prefix < SequentialUpload.StartSize) return;
+            _sequential = new SequentialUpload(store, file, Key, MetadataCodec.WriteOptions(Node with { Size = _size }));
+        }
+        if (!_sequential.Advance(prefix)) AbandonSequential();
+    }
+
+    private void AbandonSequential()
+    {
+        _sequential?.Abandon();
+        _sequential = null;
+    }
+
     private static TimeSpec Now() => TimeSpec.FromDateTimeOffset(DateTimeOffset.UtcNow);
 
     public void Dispose()
     {
         lock (_lock)
         {
+            AbandonSequential();
             _staging?.Dispose();
             _staging = null;
         }

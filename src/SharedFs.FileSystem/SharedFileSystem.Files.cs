@@ -108,13 +108,13 @@ internal sealed partial class SharedFileSystem
         {
             try
             {
-                handle.File.Write(_staging, offset, data);
+                handle.File.Write(_staging, _store, offset, data);
             }
             catch (IOException e) when (IsNoSpace(e) && _queue.Backlog > 0)
             {
                 // The staging disk is full of closed files waiting for their upload: they free it as they land.
                 Wait(_queue.WhenAllIdle());
-                handle.File.Write(_staging, offset, data);
+                handle.File.Write(_staging, _store, offset, data);
             }
             return data.Length;
         }

@@ -35,6 +35,19 @@ public interface IObjectStore
     /// <summary>Server-side COPY (multipart copy for large objects). Metadata is replaced when options carry metadata.</summary>
     Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, ObjectWriteOptions? replaceMetadata = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Starts a multipart upload whose parts the caller sends as its data comes; returns the upload id.</summary>
+    Task<string> StartPartsAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends one part (at least 5 MiB but for the last) from a seekable stream positioned at its start.</summary>
+    Task<UploadedPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream content, long length, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes the upload: the object becomes visible with the options given at the start.</summary>
+    Task<ObjectInfo> CompletePartsAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, long size, ObjectWriteOptions options,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Drops an unfinished upload and its parts (best effort: a bucket lifecycle rule is the backstop).</summary>
+    Task AbortPartsAsync(string key, string uploadId);
+
     /// <summary>DELETE; deleting a missing key is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);
 

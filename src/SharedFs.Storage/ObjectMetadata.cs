@@ -1,29 +1,21 @@
-using Amazon.S3.Model;
+using System.Net.Http.Headers;
 
 namespace SharedFs.Storage;
 
-/// <summary>User metadata between our form (lower-case names without "x-amz-meta-") and the SDK's.</summary>
+/// <summary>User metadata between our form (lower-case names without "x-amz-meta-") and HTTP headers.</summary>
 internal static class ObjectMetadata
 {
     private const string Prefix = "x-amz-meta-";
 
-    public static IReadOnlyDictionary<string, string> Read(MetadataCollection? metadata)
+    public static IReadOnlyDictionary<string, string> Read(HttpResponseHeaders headers)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (metadata is null) return result;
-        foreach (var name in metadata.Keys)
+        foreach (var (name, values) in headers.NonValidated)
         {
-            var bare = name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? name[Prefix.Length..] : name;
-            result[bare.ToLowerInvariant()] = metadata[name];
+            if (!name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)) continue;
+            result[name[Prefix.Length..].ToLowerInvariant()] = string.Join(',', values);
         }
         return result;
-    }
-
-    /// <summary>The SDK adds the prefix itself; names are lower-cased so that they read back the same.</summary>
-    public static void Write(MetadataCollection target, IReadOnlyDictionary<string, string> metadata)
-    {
-        foreach (var (name, value) in metadata)
-            target[name.ToLowerInvariant()] = value;
     }
 
     public static IReadOnlyDictionary<string, string> Copy(IReadOnlyDictionary<string, string> metadata) =>

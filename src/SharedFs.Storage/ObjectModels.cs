@@ -15,6 +15,9 @@ public sealed record ObjectSummary(string Key, long Size, DateTimeOffset LastMod
 /// <summary>One page of a listing: objects, common prefixes (ending with the delimiter) and the token for the next page.</summary>
 public sealed record ListPage(IReadOnlyList<ObjectSummary> Objects, IReadOnlyList<string> CommonPrefixes, string? NextContinuationToken);
 
+/// <summary>One stored part of a multipart upload: its number (from 1) and the ETag the server gave it.</summary>
+public sealed record UploadedPart(int Number, string ETag);
+
 /// <summary>Content type and user metadata of an object being written.</summary>
 public sealed record ObjectWriteOptions(IReadOnlyDictionary<string, string> Metadata, string? ContentType = null)
 {

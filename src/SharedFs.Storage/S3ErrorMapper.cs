@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Amazon.Runtime;
+using SharedFs.Storage.Http;
 
 namespace SharedFs.Storage;
 
@@ -13,7 +13,7 @@ internal static class S3ErrorMapper
     private static readonly HashSet<string> TransientCodes = new(StringComparer.Ordinal)
     {
         "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "Throttling", "ThrottlingException",
-        "RequestTimeTooSkewed", // a clock step on either side; the SDK re-signs with the corrected offset on retry
+        "RequestTimeTooSkewed", // a clock step on either side; the transport re-signs with the server's clock
     };
 
     public static bool IsTransient(Exception error)
@@ -22,8 +22,8 @@ internal static class S3ErrorMapper
         {
             switch (e)
             {
-                case AmazonServiceException service when service.StatusCode != 0 && service.StatusCode != default:
-                    return (service.ErrorCode is { } code && TransientCodes.Contains(code)) || IsTransientStatus(service.StatusCode);
+                case S3ServiceException service:
+                    return (service.Code is { } code && TransientCodes.Contains(code)) || IsTransientStatus(service.Status);
                 case HttpRequestException or IOException or SocketException or TimeoutException or TruncatedBodyException:
                     return true;
             }
@@ -40,7 +40,7 @@ internal static class S3ErrorMapper
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is AmazonServiceException { ErrorCode: { Length: > 0 } code })
+            if (e is S3ServiceException { Code: { Length: > 0 } code })
                 return code;
         }
         return null;
@@ -50,8 +50,8 @@ internal static class S3ErrorMapper
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is AmazonServiceException service && service.StatusCode != 0)
-                return service.StatusCode;
+            if (e is S3ServiceException service)
+                return service.Status;
         }
         return null;
     }
@@ -99,7 +99,7 @@ internal static class S3ErrorMapper
     private static string FirstMessage(Exception error)
     {
         var message = error.Message;
-        // The SDK's network failures say little at the top: the socket error below is what helps.
+        // Network failures say little at the top: the socket error below is what helps.
         for (var e = error.InnerException; e is not null && message.Length < 20; e = e.InnerException)
             message = e.Message;
         return message.Length > 300 ? message[..300] + "…" : message;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Amazon.S3.Model;
 
 namespace SharedFs.Storage;
 
@@ -44,7 +43,7 @@ public sealed partial class S3ObjectStore
             return await ComposeInOnePutAsync(key, pieces, total, options, cancellationToken).ConfigureAwait(false);
 
         var uploadId = await StartMultipartAsync(key, options, cancellationToken).ConfigureAwait(false);
-        var etags = new PartETag[plan.Count];
+        var etags = new UploadedPart[plan.Count];
         try
         {
             await using (var window = new TaskWindow(_options.Parallelism, cancellationToken))

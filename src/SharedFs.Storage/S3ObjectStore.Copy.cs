@@ -1,6 +1,4 @@
-using System.Globalization;
-using Amazon.S3;
-using Amazon.S3.Model;
+using SharedFs.Storage.Http;
 
 namespace SharedFs.Storage;
 
@@ -20,24 +18,24 @@ public sealed partial class S3ObjectStore
 
         return await _retry.ExecuteAsync("COPY", Target(destinationKey), async token =>
         {
-            var request = new CopyObjectRequest
-            {
-                SourceBucket = Bucket, SourceKey = sourceKey, DestinationBucket = Bucket, DestinationKey = destinationKey,
-                MetadataDirective = replaceMetadata is null ? S3MetadataDirective.COPY : S3MetadataDirective.REPLACE,
-            };
+            var request = new S3Request(HttpMethod.Put, destinationKey)
+                .Header("x-amz-copy-source", CopySource(sourceKey))
+                .Header("x-amz-metadata-directive", replaceMetadata is null ? "COPY" : "REPLACE");
+            string? contentType = source.ContentType;
             if (replaceMetadata is not null)
             {
                 // REPLACE drops the content type too unless it is sent again.
-                request.ContentType = replaceMetadata.ContentType ?? source.ContentType;
-                ObjectMetadata.Write(request.Metadata, replaceMetadata.Metadata);
+                contentType = replaceMetadata.ContentType ?? source.ContentType;
+                if (contentType is not null) request.Header("content-type", contentType);
+                request.Metadata(replaceMetadata.Metadata);
             }
-            var response = await _client.CopyObjectAsync(request, token).ConfigureAwait(false);
-            // The SDK gives this date as the server's text.
-            var lastModified = DateTimeOffset.TryParse(response.LastModified, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-                ? parsed.ToUniversalTime()
-                : DateTimeOffset.UtcNow;
-            return new ObjectInfo(destinationKey, source.Size, lastModified, response.ETag,
-                replaceMetadata is null ? source.ContentType : request.ContentType, ObjectMetadata.Copy(written.Metadata));
+            var (body, response) = await _s3.SendForTextAsync(request, token).ConfigureAwait(false);
+            using (response)
+            {
+                var result = S3Xml.ParseResult(body, response.StatusCode);
+                return new ObjectInfo(destinationKey, source.Size, S3Xml.Date(S3Xml.Child(result, "LastModified")), S3Xml.Child(result, "ETag"),
+                    contentType, ObjectMetadata.Copy(written.Metadata));
+            }
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -45,7 +43,7 @@ public sealed partial class S3ObjectStore
     {
         var partSize = Math.Min(PartSizeFor(source.Size, _options.CopyPartSize), MaxPartSize);
         var uploadId = await StartMultipartAsync(destinationKey, written, cancellationToken).ConfigureAwait(false);
-        var parts = new PartETag[(int)((source.Size + partSize - 1) / partSize)];
+        var parts = new UploadedPart[(int)((source.Size + partSize - 1) / partSize)];
         try
         {
             await using (var window = new TaskWindow(_options.Parallelism, cancellationToken))

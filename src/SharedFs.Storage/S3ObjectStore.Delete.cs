@@ -1,4 +1,5 @@
-using Amazon.S3.Model;
+using System.Security.Cryptography;
+using SharedFs.Storage.Http;
 
 namespace SharedFs.Storage;
 
@@ -53,13 +54,21 @@ public sealed partial class S3ObjectStore
             await window.WaitForSlotAsync().ConfigureAwait(false);
             window.Start(async token =>
             {
-                var response = await _retry.ExecuteAsync("DeleteObjects", $"'{Bucket}' ({batch.Length} keys)", async attemptToken =>
-                    await _client.DeleteObjectsAsync(new DeleteObjectsRequest
+                var document = S3Xml.DeleteObjects(batch);
+                var failed = await _retry.ExecuteAsync("DeleteObjects", $"'{Bucket}' ({batch.Length} keys)", async attemptToken =>
+                {
+                    // The one S3 call that insists on Content-MD5 (or a checksum header).
+                    var request = new S3Request(HttpMethod.Post).With("delete").SignedBody(document, "application/xml")
+                        .Header("content-md5", Convert.ToBase64String(MD5.HashData(document)));
+                    var (body, response) = await _s3.SendForTextAsync(request, attemptToken).ConfigureAwait(false);
+                    using (response)
                     {
-                        BucketName = Bucket, Quiet = true, Objects = batch.Select(key => new KeyVersion { Key = key }).ToList(),
-                    }, attemptToken).ConfigureAwait(false), token).ConfigureAwait(false);
-                var failed = (response.DeleteErrors ?? []).Where(error => error.Code != "NoSuchKey")
-                    .Select(error => new KeyError(error.Key, error.Code ?? "Unknown", error.Message ?? ""));
+                        return S3Xml.Children(S3Xml.ParseResult(body, response.StatusCode), "Error")
+                            .Select(error => new KeyError(S3Xml.Child(error, "Key") ?? "", S3Xml.Child(error, "Code") ?? "Unknown", S3Xml.Child(error, "Message") ?? ""))
+                            .Where(error => error.Code != "NoSuchKey")
+                            .ToList();
+                    }
+                }, token).ConfigureAwait(false);
                 lock (errors) errors.AddRange(failed);
             });
         }

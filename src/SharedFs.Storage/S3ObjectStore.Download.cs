@@ -23,7 +23,7 @@ public sealed partial class S3ObjectStore
                 using var response = await GetRangeAsync(key, offset, partSize, etag: null, token).ConfigureAwait(false);
                 if (response is null) return ((ObjectInfo?)null, 0);
                 var read = await ReadBodyAsync(response, firstBuffer.AsMemory(0, partSize), token).ConfigureAwait(false);
-                return (InfoOf(key, response), read);
+                return (InfoOf(key, response, TotalSize(response)), read);
             }, cancellationToken).ConfigureAwait(false);
 
             if (info1 is null)

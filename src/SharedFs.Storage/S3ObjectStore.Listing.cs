@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Amazon.S3.Model;
+using System.Globalization;
+using SharedFs.Storage.Http;
 
 namespace SharedFs.Storage;
 
@@ -45,12 +46,10 @@ public sealed partial class S3ObjectStore
     {
         return await _retry.ExecuteAsync("ListObjectsV2", $"'{Bucket}/{prefix}'", async token =>
         {
-            var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, MaxKeys = maxKeys };
-            if (delimiter is not null) request.Delimiter = delimiter;
-            if (continuationToken is not null) request.ContinuationToken = continuationToken;
-            var response = await _client.ListObjectsV2Async(request, token).ConfigureAwait(false);
-            var next = response.IsTruncated == true ? response.NextContinuationToken : null;
-            return new ListPage(Summaries(response.S3Objects), response.CommonPrefixes ?? [], next);
+            var request = ListRequest(prefix, delimiter, maxKeys).With("list-type", "2");
+            if (continuationToken is not null) request.With("continuation-token", continuationToken);
+            var page = await ListAsync(request, token).ConfigureAwait(false);
+            return new ListPage(page.Objects, page.Prefixes, page.Truncated ? page.NextToken : null);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -58,26 +57,35 @@ public sealed partial class S3ObjectStore
     {
         return await _retry.ExecuteAsync("ListObjects", $"'{Bucket}/{prefix}'", async token =>
         {
-            var request = new ListObjectsRequest { BucketName = Bucket, Prefix = prefix, MaxKeys = maxKeys };
-            if (delimiter is not null) request.Delimiter = delimiter;
-            if (marker is not null) request.Marker = marker;
-            var response = await _client.ListObjectsAsync(request, token).ConfigureAwait(false);
-            var objects = Summaries(response.S3Objects);
-            var prefixes = response.CommonPrefixes ?? [];
+            var request = ListRequest(prefix, delimiter, maxKeys);
+            if (marker is not null) request.With("marker", marker);
+            var page = await ListAsync(request, token).ConfigureAwait(false);
             string? next = null;
-            if (response.IsTruncated == true)
+            if (page.Truncated)
             {
                 // NextMarker comes only with a delimiter; otherwise the last key is the marker. Either way: the larger.
-                next = response.NextMarker;
-                foreach (var candidate in objects.Select(o => o.Key).Concat(prefixes))
+                next = page.NextMarker;
+                foreach (var candidate in page.Objects.Select(o => o.Key).Concat(page.Prefixes))
                 {
                     if (next is null || string.CompareOrdinal(candidate, next) > 0) next = candidate;
                 }
             }
-            return new ListPage(objects, prefixes, next);
+            return new ListPage(page.Objects, page.Prefixes, next);
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static List<ObjectSummary> Summaries(List<S3Object>? objects) =>
-        (objects ?? []).Select(o => new ObjectSummary(o.Key, o.Size ?? 0, ToOffset(o.LastModified), o.ETag)).ToList();
+    private static S3Request ListRequest(string prefix, string? delimiter, int maxKeys)
+    {
+        var request = new S3Request(HttpMethod.Get).With("prefix", prefix).With("max-keys", maxKeys.ToString(CultureInfo.InvariantCulture))
+            .With("encoding-type", "url");
+        if (delimiter is not null) request.With("delimiter", delimiter);
+        return request;
+    }
+
+    private async Task<(List<ObjectSummary> Objects, List<string> Prefixes, bool Truncated, string? NextToken, string? NextMarker)> ListAsync(
+        S3Request request, CancellationToken token)
+    {
+        var (body, response) = await _s3.SendForTextAsync(request, token).ConfigureAwait(false);
+        using (response) return S3Xml.Listing(S3Xml.ParseResult(body, response.StatusCode));
+    }
 }

@@ -1,5 +1,6 @@
-using Amazon.S3;
-using Amazon.S3.Model;
+using System.Globalization;
+using System.Net;
+using SharedFs.Storage.Http;
 
 namespace SharedFs.Storage;
 
@@ -10,32 +11,47 @@ public sealed partial class S3ObjectStore
     {
         return await _retry.ExecuteAsync("CreateMultipartUpload", Target(key), async token =>
         {
-            var request = new InitiateMultipartUploadRequest { BucketName = Bucket, Key = key };
-            if (options.ContentType is not null) request.ContentType = options.ContentType;
-            ObjectMetadata.Write(request.Metadata, options.Metadata);
-            var response = await _client.InitiateMultipartUploadAsync(request, token).ConfigureAwait(false);
-            return response.UploadId;
+            var request = new S3Request(HttpMethod.Post, key).With("uploads").Metadata(options.Metadata);
+            if (options.ContentType is not null) request.Header("content-type", options.ContentType);
+            var (body, response) = await _s3.SendForTextAsync(request, token).ConfigureAwait(false);
+            using (response)
+            {
+                return S3Xml.Child(S3Xml.ParseResult(body, response.StatusCode), "UploadId")
+                    ?? throw new S3ServiceException(HttpStatusCode.BadGateway, null, "the answer has no UploadId");
+            }
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<PartETag> UploadPartAsync(string key, string uploadId, int partNumber, byte[] buffer, int length, CancellationToken cancellationToken)
+    private static S3Request PartRequest(HttpMethod method, string key, string uploadId, int partNumber) =>
+        new S3Request(method, key).With("partNumber", partNumber.ToString(CultureInfo.InvariantCulture)).With("uploadId", uploadId);
+
+    private async Task<UploadedPart> UploadPartAsync(string key, string uploadId, int partNumber, byte[] buffer, int length, CancellationToken cancellationToken)
     {
         return await _retry.ExecuteAsync("UploadPart", Target(key), async token =>
         {
-            using var body = new MemoryStream(buffer, 0, length, writable: false);
-            var response = await _client.UploadPartAsync(new UploadPartRequest
-            {
-                BucketName = Bucket, Key = key, UploadId = uploadId, PartNumber = partNumber, PartSize = length, InputStream = body,
-            }, token).ConfigureAwait(false);
-            return new PartETag(partNumber, response.ETag);
+            var request = PartRequest(HttpMethod.Put, key, uploadId, partNumber).Body(new ByteArrayContent(buffer, 0, length), length);
+            using var response = await _s3.SendAsync(request, token).ConfigureAwait(false);
+            return new UploadedPart(partNumber, ETagOf(response) ?? throw new S3ServiceException(HttpStatusCode.BadGateway, null, "the part's answer has no ETag"));
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<PartETag> CopyPartAsync(string key, string uploadId, int partNumber, string sourceKey, long offset, long length, CancellationToken cancellationToken)
+    private async Task<UploadedPart> CopyPartAsync(string key, string uploadId, int partNumber, string sourceKey, long offset, long length, CancellationToken cancellationToken)
     {
         try
         {
-            return await CopyPartOnceAsync(key, uploadId, partNumber, sourceKey, offset, length, cancellationToken).ConfigureAwait(false);
+            return await _retry.ExecuteAsync("UploadPartCopy", Target(key), async token =>
+            {
+                var request = PartRequest(HttpMethod.Put, key, uploadId, partNumber)
+                    .Header("x-amz-copy-source", CopySource(sourceKey))
+                    .Header("x-amz-copy-source-range", $"bytes={offset.ToString(CultureInfo.InvariantCulture)}-{(offset + length - 1).ToString(CultureInfo.InvariantCulture)}");
+                var (body, response) = await _s3.SendForTextAsync(request, token).ConfigureAwait(false);
+                using (response)
+                {
+                    var etag = S3Xml.Child(S3Xml.ParseResult(body, response.StatusCode), "ETag")
+                        ?? throw new S3ServiceException(HttpStatusCode.BadGateway, null, "the copied part's answer has no ETag");
+                    return new UploadedPart(partNumber, etag);
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (StorageException e) when (e.Kind == StorageErrorKind.NotImplemented)
         {
@@ -44,36 +60,28 @@ public sealed partial class S3ObjectStore
         }
     }
 
-    private async Task<PartETag> CopyPartOnceAsync(string key, string uploadId, int partNumber, string sourceKey, long offset, long length, CancellationToken cancellationToken)
-    {
-        return await _retry.ExecuteAsync("UploadPartCopy", Target(key), async token =>
-        {
-            var response = await _client.CopyPartAsync(new CopyPartRequest
-            {
-                SourceBucket = Bucket, SourceKey = sourceKey, DestinationBucket = Bucket, DestinationKey = key,
-                UploadId = uploadId, PartNumber = partNumber, FirstByte = offset, LastByte = offset + length - 1,
-            }, token).ConfigureAwait(false);
-            return new PartETag(partNumber, response.ETag);
-        }, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>"bucket/key" URL-encoded, as x-amz-copy-source wants it.</summary>
+    private string CopySource(string sourceKey) => S3Transport.EncodePath($"{Bucket}/{sourceKey}");
 
-    private async Task<ObjectInfo> CompleteMultipartAsync(string key, string uploadId, IEnumerable<PartETag> parts, long size, ObjectWriteOptions options, CancellationToken cancellationToken)
+    private async Task<ObjectInfo> CompleteMultipartAsync(string key, string uploadId, IEnumerable<UploadedPart> parts, long size, ObjectWriteOptions options, CancellationToken cancellationToken)
     {
-        var sorted = parts.OrderBy(part => part.PartNumber).ToList();
+        var document = S3Xml.CompleteMultipart(parts);
         var attempted = false;
         return await _retry.ExecuteAsync("CompleteMultipartUpload", Target(key), async token =>
         {
             try
             {
-                var response = await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                var request = new S3Request(HttpMethod.Post, key).With("uploadId", uploadId).SignedBody(document, "application/xml");
+                var (body, response) = await _s3.SendForTextAsync(request, token).ConfigureAwait(false);
+                using (response)
                 {
-                    BucketName = Bucket, Key = key, UploadId = uploadId, PartETags = sorted,
-                }, token).ConfigureAwait(false);
-                if (string.IsNullOrEmpty(response.ETag) && await HeadAsync(key, token).ConfigureAwait(false) is { } stored)
-                    return stored; // Ceph 16 sends the ETag in a form the SDK does not read: ask for it
-                return new ObjectInfo(key, size, DateTimeOffset.UtcNow, response.ETag, options.ContentType, ObjectMetadata.Copy(options.Metadata));
+                    var etag = S3Xml.Child(S3Xml.ParseResult(body, response.StatusCode), "ETag");
+                    if (string.IsNullOrEmpty(etag) && await HeadAsync(key, token).ConfigureAwait(false) is { } stored)
+                        return stored; // a server that leaves the ETag out: ask for it
+                    return new ObjectInfo(key, size, DateTimeOffset.UtcNow, etag, options.ContentType, ObjectMetadata.Copy(options.Metadata));
+                }
             }
-            catch (AmazonS3Exception e) when (attempted && e.ErrorCode == "NoSuchUpload")
+            catch (S3ServiceException e) when (attempted && e.Code == "NoSuchUpload")
             {
                 // An earlier attempt completed it but its answer was lost: the object is there.
                 if (await HeadAsync(key, token).ConfigureAwait(false) is { } info && info.Size == size)
@@ -93,7 +101,7 @@ public sealed partial class S3ObjectStore
         try
         {
             using var timeout = new CancellationTokenSource(_options.RequestTimeout);
-            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = key, UploadId = uploadId }, timeout.Token).ConfigureAwait(false);
+            using var _ = await _s3.SendAsync(new S3Request(HttpMethod.Delete, key).With("uploadId", uploadId), timeout.Token, HttpStatusCode.NotFound).ConfigureAwait(false);
         }
         catch (Exception)
         {

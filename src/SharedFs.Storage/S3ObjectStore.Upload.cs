@@ -1,10 +1,14 @@
 using System.Buffers;
-using Amazon.S3.Model;
+using System.Net;
+using SharedFs.Storage.Http;
 
 namespace SharedFs.Storage;
 
 public sealed partial class S3ObjectStore
 {
+    /// <summary>Bytes handed to the socket per copy when a body streams from the caller's stream.</summary>
+    private const int BodyCopyBufferSize = 256 * 1024;
+
     /// <summary>
     /// A single PUT streamed from the caller's stream below MultipartThreshold; above it, a multipart upload
     /// reading one part at a time into a pooled buffer with Parallelism parts in flight (memory: Parallelism ×
@@ -29,15 +33,11 @@ public sealed partial class S3ObjectStore
         return await _retry.ExecuteAsync("PUT", Target(key), async token =>
         {
             body.Position = 0;
-            var request = new PutObjectRequest
-            {
-                BucketName = Bucket, Key = key, InputStream = body, AutoCloseStream = false, AutoResetStreamPosition = false,
-            };
-            request.Headers.ContentLength = length;
-            if (options.ContentType is not null) request.ContentType = options.ContentType;
-            ObjectMetadata.Write(request.Metadata, options.Metadata);
-            var response = await _client.PutObjectAsync(request, token).ConfigureAwait(false);
-            return new ObjectInfo(key, length, DateTimeOffset.UtcNow, response.ETag, options.ContentType, ObjectMetadata.Copy(options.Metadata));
+            var request = new S3Request(HttpMethod.Put, key)
+                .Body(new StreamContent(new BoundedReadStream(body, 0, length), BodyCopyBufferSize), length, options.ContentType)
+                .Metadata(options.Metadata);
+            using var response = await _s3.SendAsync(request, token).ConfigureAwait(false);
+            return new ObjectInfo(key, length, DateTimeOffset.UtcNow, ETagOf(response), options.ContentType, ObjectMetadata.Copy(options.Metadata));
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -47,7 +47,7 @@ public sealed partial class S3ObjectStore
         if (partSize > MaxBufferedPartSize)
             throw new StorageException(StorageErrorKind.Other, $"S3 PUT {Target(key)}: {length} bytes need parts larger than 1 GiB");
         var uploadId = await StartMultipartAsync(key, options, cancellationToken).ConfigureAwait(false);
-        var parts = new PartETag[(int)((length + partSize - 1) / partSize)];
+        var parts = new UploadedPart[(int)((length + partSize - 1) / partSize)];
         try
         {
             await using (var window = new TaskWindow(_options.Parallelism, cancellationToken))

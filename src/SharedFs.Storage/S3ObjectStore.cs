@@ -1,13 +1,14 @@
+using System.Globalization;
 using System.Net;
-using Amazon.S3;
-using Amazon.S3.Model;
+using SharedFs.Storage.Http;
 
 namespace SharedFs.Storage;
 
 /// <summary>
-/// <see cref="IObjectStore"/> on an S3-compatible server through AWSSDK.S3 (SigV4, path or virtual-host style).
-/// This file holds the client set-up and the single-request operations; the partial files next to it hold
-/// transfers (Download, Upload, Copy, Compose), deletion and listing.
+/// <see cref="IObjectStore"/> on an S3-compatible server through the project's own SigV4 client
+/// (<see cref="S3Transport"/>), path or virtual-host style. This file holds the set-up and the single-request
+/// operations; the partial files next to it hold transfers (Download, Upload, Copy, Compose, Parts), deletion
+/// and listing.
 /// </summary>
 public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 {
@@ -21,7 +22,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
     private readonly S3StoreOptions _options;
     private readonly HttpClient _httpClient;
-    private readonly AmazonS3Client _client;
+    private readonly S3Transport _s3;
     private readonly RetryPolicy _retry;
 
     public S3ObjectStore(S3StoreOptions options)
@@ -33,7 +34,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "Parallelism must be at least 1");
         _options = options;
         _httpClient = S3ClientFactory.CreateHttpClient(options);
-        _client = S3ClientFactory.Create(options, _httpClient);
+        _s3 = new S3Transport(options, _httpClient);
         _retry = new RetryPolicy(options.MaxRetries, options.RequestTimeout, options.RetryBaseDelay, options.RetryMaxDelay, options.SecretAccessKey);
     }
 
@@ -53,16 +54,9 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
     {
         return await _retry.ExecuteAsync("HEAD", Target(key), async token =>
         {
-            try
-            {
-                var response = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = key }, token).ConfigureAwait(false);
-                return new ObjectInfo(key, response.ContentLength, ToOffset(response.LastModified), response.ETag,
-                    response.Headers.ContentType, ObjectMetadata.Read(response.Metadata));
-            }
-            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
-            {
-                return null; // HEAD has no body: a missing bucket looks like a missing key here (ProbeAsync tells them apart)
-            }
+            // HEAD has no body: a missing bucket looks like a missing key here (ProbeAsync tells them apart).
+            using var response = await _s3.SendAsync(new S3Request(HttpMethod.Head, key), token, HttpStatusCode.NotFound).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.NotFound ? null : InfoOf(key, response, response.Content.Headers.ContentLength ?? 0);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -72,10 +66,23 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         if (buffer.IsEmpty) return 0;
         return await _retry.ExecuteAsync("GET", Target(key), async token =>
         {
-            var range = await GetRangeAsync(key, offset, buffer.Length, etag: null, token).ConfigureAwait(false);
-            if (range is null) return 0;
-            using var response = range;
+            using var response = await GetRangeAsync(key, offset, buffer.Length, etag: null, token).ConfigureAwait(false);
+            if (response is null) return 0;
             return await ReadBodyAsync(response, buffer, token).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        return await _retry.ExecuteAsync("GET", Target(key), async token =>
+        {
+            using var response = await GetRangeAsync(key, offset, Math.Max(1, buffer.Length), etag: null, token, allowMissing: true).ConfigureAwait(false);
+            if (response is null) return ((ObjectInfo?)null, 0);
+            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+                return (InfoOf(key, response, TotalSize(response)), 0);
+            var read = await ReadBodyAsync(response, buffer, token).ConfigureAwait(false);
+            return (InfoOf(key, response, TotalSize(response)), read);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -83,14 +90,8 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
     {
         await _retry.ExecuteAsync("DELETE", Target(key), async token =>
         {
-            try
-            {
-                await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = key }, token).ConfigureAwait(false);
-            }
-            catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchKey")
-            {
-                // S3 answers 204 for a missing key; some servers say NoSuchKey. Either way it is gone.
-            }
+            // S3 answers 204 for a missing key; some servers say NoSuchKey (404). Either way it is gone.
+            using var _ = await _s3.SendAsync(new S3Request(HttpMethod.Delete, key), token, HttpStatusCode.NotFound).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -110,9 +111,9 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         {
             try
             {
-                await _client.PutBucketAsync(new PutBucketRequest { BucketName = Bucket }, token).ConfigureAwait(false);
+                using var _ = await _s3.SendAsync(new S3Request(HttpMethod.Put), token).ConfigureAwait(false);
             }
-            catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+            catch (S3ServiceException e) when (e.Code is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
             {
                 // BucketAlreadyExists from Ceph means ours too when the listing below works: the probe tells.
             }
@@ -120,38 +121,39 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         await ProbeAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose()
-    {
-        _client.Dispose();
-        _httpClient.Dispose();
-    }
+    public void Dispose() => _httpClient.Dispose();
 
     /// <summary>
     /// A ranged GET of at most <paramref name="length"/> bytes from <paramref name="offset"/>; null when the
     /// offset is at or past the end (416). With an ETag, a changed object fails with PreconditionFailed.
+    /// With <paramref name="allowMissing"/>, a missing key is null too and a 416 is returned as is.
     /// </summary>
-    private async Task<GetObjectResponse?> GetRangeAsync(string key, long offset, long length, string? etag, CancellationToken token)
+    private async Task<HttpResponseMessage?> GetRangeAsync(string key, long offset, long length, string? etag, CancellationToken token, bool allowMissing = false)
     {
-        var request = new GetObjectRequest { BucketName = Bucket, Key = key, ByteRange = new ByteRange(offset, offset + length - 1) };
-        if (etag is not null) request.EtagToMatch = etag;
-        try
+        var request = new S3Request(HttpMethod.Get, key)
+            .Header("range", $"bytes={offset.ToString(CultureInfo.InvariantCulture)}-{(offset + length - 1).ToString(CultureInfo.InvariantCulture)}");
+        if (etag is not null) request.Header("if-match", etag);
+        var accepted = allowMissing
+            ? new[] { HttpStatusCode.RequestedRangeNotSatisfiable, HttpStatusCode.NotFound }
+            : [HttpStatusCode.RequestedRangeNotSatisfiable];
+        var response = await _s3.SendAsync(request, token, accepted).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound || (!allowMissing && response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable))
         {
-            return await _client.GetObjectAsync(request, token).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
-        {
+            response.Dispose();
             return null;
         }
+        return response;
     }
 
     /// <summary>Reads the whole body (up to the buffer's size); a body shorter than announced is a cut connection.</summary>
-    private static async Task<int> ReadBodyAsync(GetObjectResponse response, Memory<byte> buffer, CancellationToken token)
+    private static async Task<int> ReadBodyAsync(HttpResponseMessage response, Memory<byte> buffer, CancellationToken token)
     {
-        var expected = Math.Min(response.ContentLength, buffer.Length);
+        var expected = Math.Min(response.Content.Headers.ContentLength ?? 0, buffer.Length);
+        await using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
         var total = 0;
         while (total < buffer.Length)
         {
-            var read = await response.ResponseStream.ReadAsync(buffer[total..], token).ConfigureAwait(false);
+            var read = await body.ReadAsync(buffer[total..], token).ConfigureAwait(false);
             if (read == 0) break;
             total += read;
         }
@@ -160,25 +162,21 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         return total;
     }
 
-    /// <summary>Total object size from "Content-Range: bytes a-b/total" (or the length of a 200 answer).</summary>
-    private static long TotalSize(GetObjectResponse response)
+    /// <summary>Total object size from "Content-Range: bytes a-b/total" (or "bytes */total"), else the body's length.</summary>
+    private static long TotalSize(HttpResponseMessage response)
     {
-        var range = response.ContentRange;
-        var slash = range?.LastIndexOf('/') ?? -1;
-        if (range is not null && slash >= 0 && long.TryParse(range.AsSpan(slash + 1), out var total))
-            return total;
-        return response.ContentLength;
+        var range = response.Content.Headers.ContentRange;
+        if (range?.Length is { } total) return total;
+        return response.Content.Headers.ContentLength ?? 0;
     }
 
-    private static ObjectInfo InfoOf(string key, GetObjectResponse response) =>
-        new(key, TotalSize(response), ToOffset(response.LastModified), response.ETag, response.Headers.ContentType, ObjectMetadata.Read(response.Metadata));
+    private static ObjectInfo InfoOf(string key, HttpResponseMessage response, long size) =>
+        new(key, size, response.Content.Headers.LastModified?.ToUniversalTime() ?? DateTimeOffset.UtcNow, ETagOf(response),
+            response.Content.Headers.ContentType?.ToString(), ObjectMetadata.Read(response.Headers));
 
-    internal static DateTimeOffset ToOffset(DateTime? time) => time switch
-    {
-        null => DateTimeOffset.UtcNow,
-        { Kind: DateTimeKind.Unspecified } t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
-        { } t => new DateTimeOffset(t.ToUniversalTime()),
-    };
+    /// <summary>The ETag exactly as sent (quotes included, as listings show it).</summary>
+    private static string? ETagOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("ETag", out var values) ? values.FirstOrDefault() : null;
 
     private string Target(string key) => $"'{Bucket}/{key}'";
 }

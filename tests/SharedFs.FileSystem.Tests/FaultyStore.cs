@@ -42,6 +42,27 @@ internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposabl
         return inner.CopyAsync(sourceKey, destinationKey, replaceMetadata, cancellationToken);
     }
 
+    public async Task<string> StartPartsAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(WriteDelayMilliseconds, cancellationToken);
+        ThrowIfFailing();
+        return await inner.StartPartsAsync(key, options, cancellationToken);
+    }
+
+    public Task<UploadedPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream content, long length, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        return inner.UploadPartAsync(key, uploadId, partNumber, content, length, cancellationToken);
+    }
+
+    public Task<ObjectInfo> CompletePartsAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, long size, ObjectWriteOptions options, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        return inner.CompletePartsAsync(key, uploadId, parts, size, options, cancellationToken);
+    }
+
+    public Task AbortPartsAsync(string key, string uploadId) => inner.AbortPartsAsync(key, uploadId);
+
     public async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         await Task.Delay(DeleteDelayMilliseconds, cancellationToken);

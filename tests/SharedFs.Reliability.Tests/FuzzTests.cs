@@ -181,5 +181,9 @@ public sealed class FuzzTests
         public Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, ObjectWriteOptions? replaceMetadata = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<string> StartPartsAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<UploadedPart> UploadPartAsync(string key, string uploadId, int partNumber, Stream content, long length, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<ObjectInfo> CompletePartsAsync(string key, string uploadId, IReadOnlyList<UploadedPart> parts, long size, ObjectWriteOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task AbortPartsAsync(string key, string uploadId) => throw new NotSupportedException();
     }
 }

@@ -5,7 +5,8 @@
 #   ceph-s3.sh down    stop every daemon and delete the folder
 # Settings (environment): CEPH_S3_DIR (folder, default /tmp/sharedfs-ceph), CEPH_S3_PORT_BASE (the mon
 # takes BASE and BASE+1, OSDs BASE+10..BASE+59, the gateway BASE+80), CEPH_S3_ACCESS_KEY, CEPH_S3_SECRET_KEY,
-# CEPH_S3_STORE (memstore | bluestore: memstore keeps objects in RAM, bluestore on disk for big benchmarks).
+# CEPH_S3_STORE (memstore | bluestore: memstore keeps objects in RAM, bluestore on disk for big benchmarks),
+# CEPH_S3_STORE_BYTES (the bluestore device size, default 10 GiB).
 set -euo pipefail
 
 dir=${CEPH_S3_DIR:-/tmp/sharedfs-ceph}
@@ -13,6 +14,7 @@ base=${CEPH_S3_PORT_BASE:-17000}
 access_key=${CEPH_S3_ACCESS_KEY:-SHAREDFSTESTKEY}
 secret_key=${CEPH_S3_SECRET_KEY:-sharedfs-test-secret}
 store=${CEPH_S3_STORE:-memstore}
+store_bytes=${CEPH_S3_STORE_BYTES:-10737418240}
 mon_v1=$base mon_v2=$((base + 1)) osd_min=$((base + 10)) osd_max=$((base + 59)) rgw_port=$((base + 80))
 export CEPH_CONF=$dir/ceph.conf
 
@@ -74,7 +76,7 @@ osd data = $dir/osd/\$cluster-\$id
 osd objectstore = $store
 memstore device bytes = 8589934592
 bluestore block create = true
-bluestore block size = 10737418240
+bluestore block size = $store_bytes
 bluestore fsck on mount = false
 osd memory target = 939524096
 osd op num shards = 2

@@ -26,8 +26,8 @@ internal sealed class Log(TextWriter writer)
         span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.0#} s" : $"{span.TotalMilliseconds:0} ms";
 
     /// <summary>
-    /// An exception message without the .NET filler some SDK exceptions carry
-    /// ("Exception of type 'Amazon.Runtime.Internal.HttpErrorResponseException' was thrown.").
+    /// An exception message without the .NET filler of exceptions made without a message
+    /// ("Exception of type 'System.Exception' was thrown.").
     /// </summary>
     public static string Reason(Exception e) =>
         Regex.Replace(e.Message, @":?\s*Exception of type '[^']*' was thrown\.?", "").Trim();
