@@ -13,6 +13,9 @@ internal sealed class ContentVersions(int maxEntries = 100_000)
     public bool IsCurrent(string path, string? etag, long size) =>
         etag is not null && _versions.TryGetValue(path, out var known) && known.ETag == etag && known.Size == size;
 
+    /// <summary>Whether the kernel may hold pages of some version of this path.</summary>
+    public bool Knows(string path) => _versions.ContainsKey(path);
+
     public void Remember(string path, string? etag, long size)
     {
         if (_versions.Count >= maxEntries) _versions.Clear();

@@ -8,18 +8,122 @@ namespace SharedFs.FileSystem;
 internal sealed record ListedEntry(string Name, bool IsDirectory, DirectoryForm Form, long Size, DateTimeOffset? LastModified, string? ETag);
 
 /// <summary>
-/// Lists a directory with a delimited, paginated listing of its prefix and caches the names for the TTL.
+/// Lists a directory with a delimited, paginated listing of its prefix and keeps the names for the TTL, so
+/// that lookups in a directory being worked on need no request: a name absent from a fresh listing does not
+/// exist, a name present is checked against it. A program walking the existing files of a directory (stat,
+/// unlink, open one after the other) has it listed again in the background rather than asked name by name,
+/// unless it is too big for that. Such a listing answers "no such name" only while it is very young: a file
+/// another container has just created is then seen at once by a lookup that asks for it (a listing made for a
+/// readdir, or seeded by our own mkdir, answers for the whole TTL). Our own changes edit the cached listing.
 /// Keys that cannot be file names ("a//b", ".", "..", over 255 bytes) are skipped and logged once.
+/// Concurrent listings of one directory share one request sequence.
 /// </summary>
 internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxDirectories = 256)
 {
-    private readonly ConcurrentDictionary<string, (IReadOnlyList<ListedEntry> Entries, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
+    /// <summary>Directories with more entries than this are never listed just to answer a lookup.</summary>
+    public const int LookupListingLimit = 5000;
+    private static readonly long MissWindowTicks = Stopwatch.Frequency * 2;
+    private static readonly long TooBigMemoryTicks = Stopwatch.Frequency * 60;
+    /// <summary>How long a listing made for a walk answers "no such name" (a readdir's answers for the TTL).</summary>
+    private static readonly long WalkAbsenceTicks = Stopwatch.Frequency / 5;
+
+    private readonly ConcurrentDictionary<string, Listing> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<Listing?>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Name, long At)> _lastFound = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _tooBig = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _reportedKeys = new(StringComparer.Ordinal);
+    // Bumped by each of our own changes in a directory: a listing that was on the wire meanwhile may miss it.
+    private readonly ConcurrentDictionary<string, long> _changes = new(StringComparer.Ordinal);
+    private long _changesEverywhere; // renames of directories, and forgetting the per-directory counts
     private readonly long _ttlTicks = (long)(ttl.TotalSeconds * Stopwatch.Frequency);
 
+    /// <summary>The names of one directory at one time, edited by our own changes. Guarded by its own lock.</summary>
+    private sealed class Listing(Dictionary<string, ListedEntry> entries, long listedAt, long answersAbsenceUntil)
+    {
+        public readonly Lock Lock = new();
+        public Dictionary<string, ListedEntry> Entries { get; } = entries;
+        public long ListedAt { get; } = listedAt;
+        /// <summary>Until when a name missing from it means "no such name".</summary>
+        public long AnswersAbsenceUntil { get; } = answersAbsenceUntil;
+        /// <summary>The names in order, made when first needed after a change.</summary>
+        public string[]? Sorted { get; set; }
+    }
+
+    /// <summary>The whole listing, sorted by name (fresh from the cache, or listed now).</summary>
     public async Task<IReadOnlyList<ListedEntry>> ListAsync(string directoryPath, CancellationToken cancellationToken = default)
     {
-        if (TryGetCached(directoryPath, out var cached)) return cached;
+        var listing = Fresh(directoryPath) ?? await RefreshAsync(directoryPath, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        lock (listing!.Lock) return listing.Entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The fresh listing's answer, without any request; unknown when there is none.</summary>
+    public (bool Known, ListedEntry? Entry) Find(string directoryPath, string name)
+    {
+        if (Fresh(directoryPath) is not { } listing) return (false, null);
+        ListedEntry? entry;
+        lock (listing.Lock) entry = listing.Entries.GetValueOrDefault(name);
+        return entry is null && Stopwatch.GetTimestamp() >= listing.AnswersAbsenceUntil ? (false, null) : (true, entry);
+    }
+
+    /// <summary>Up to <paramref name="count"/> entries that follow <paramref name="name"/> in a fresh listing (for stat-ahead).</summary>
+    public List<ListedEntry> Following(string directoryPath, string name, int count)
+    {
+        if (Fresh(directoryPath) is not { } listing) return [];
+        lock (listing.Lock)
+        {
+            listing.Sorted ??= listing.Entries.Keys.Order(StringComparer.Ordinal).ToArray();
+            var index = Array.BinarySearch(listing.Sorted, name, StringComparer.Ordinal);
+            var start = index >= 0 ? index + 1 : ~index;
+            return listing.Sorted.Skip(start).Take(count).Select(n => listing.Entries[n]).ToList();
+        }
+    }
+
+    /// <summary>
+    /// A lookup found <paramref name="name"/> in the bucket by asking for it: when it follows a lookup of another
+    /// existing name of the same directory within two seconds (a program walking it), the directory is listed in
+    /// the background so that the next lookups are answered from the listing.
+    /// </summary>
+    public void FoundByName(string directoryPath, string name)
+    {
+        if (_ttlTicks <= 0) return;
+        var now = Stopwatch.GetTimestamp();
+        if (_tooBig.TryGetValue(directoryPath, out var since) && now - since < TooBigMemoryTicks) return;
+        var previous = _lastFound.GetValueOrDefault(directoryPath);
+        if (_lastFound.Count > maxDirectories * 4) _lastFound.Clear();
+        _lastFound[directoryPath] = (name, now);
+        if (previous.Name is null || previous.Name == name || now - previous.At > MissWindowTicks) return;
+        _ = Task.Run(async () =>
+        {
+            try { await RefreshAsync(directoryPath, LookupListingLimit, CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception) { /* only an optimisation: lookups keep asking name by name */ }
+        });
+    }
+
+    private Listing? Fresh(string directoryPath) =>
+        _cache.TryGetValue(directoryPath, out var listing) && Stopwatch.GetTimestamp() - listing.ListedAt < _ttlTicks ? listing : null;
+
+    /// <summary>
+    /// Lists the directory, one request sequence for concurrent callers of the same kind; null when it has more
+    /// than <paramref name="limit"/> entries (a lookup's bounded listing; a readdir's is not bounded).
+    /// </summary>
+    private async Task<Listing?> RefreshAsync(string directoryPath, int limit, CancellationToken cancellationToken)
+    {
+        var flightKey = limit == int.MaxValue ? directoryPath : directoryPath + "\0bounded";
+        var flight = _inFlight.GetOrAdd(flightKey, _ => new Lazy<Task<Listing?>>(() => ListFromStoreAsync(directoryPath, limit, cancellationToken)));
+        try
+        {
+            return await flight.Value.ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<Listing?>>>(flightKey, flight));
+        }
+    }
+
+    private async Task<Listing?> ListFromStoreAsync(string directoryPath, int limit, CancellationToken cancellationToken)
+    {
+        var listedAt = Stopwatch.GetTimestamp();
+        var changesBefore = (_changes.GetValueOrDefault(directoryPath), Interlocked.Read(ref _changesEverywhere));
         var prefix = ObjectKeys.DirectoryKey(directoryPath);
         var entries = new Dictionary<string, ListedEntry>(StringComparer.Ordinal);
         var legacy = new List<ListedEntry>();
@@ -46,55 +150,66 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
                 // A file and a directory of one name: the file wins, as in lookups.
                 entries.TryAdd(name, new ListedEntry(name, true, DirectoryForm.Implicit, 0, null, null));
             }
+            if (entries.Count > limit)
+            {
+                _tooBig[directoryPath] = Stopwatch.GetTimestamp();
+                return null;
+            }
         }
         foreach (var entry in legacy) entries.TryAdd(entry.Name, entry);
-        var result = entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
-        if (_ttlTicks > 0)
+        var listing = new Listing(entries, listedAt, listedAt + (limit == int.MaxValue ? _ttlTicks : Math.Min(_ttlTicks, WalkAbsenceTicks)));
+        // Kept only when none of our own changes happened while it was on the wire (it could contradict them).
+        if (_ttlTicks > 0 && (_changes.GetValueOrDefault(directoryPath), Interlocked.Read(ref _changesEverywhere)) == changesBefore)
         {
             if (_cache.Count >= maxDirectories) _cache.Clear();
-            _cache[directoryPath] = (result, Stopwatch.GetTimestamp() + _ttlTicks);
+            _cache[directoryPath] = listing;
         }
-        return result;
+        return listing;
     }
 
-    /// <summary>The cached listing, when it is fresh (used to answer negative lookups without a request).</summary>
-    public bool TryGetCached(string directoryPath, out IReadOnlyList<ListedEntry> entries)
+    public void Invalidate(string directoryPath)
     {
-        if (_cache.TryGetValue(directoryPath, out var cached) && cached.ExpiresAt > Stopwatch.GetTimestamp())
-        {
-            entries = cached.Entries;
-            return true;
-        }
-        entries = [];
-        return false;
+        _changes.AddOrUpdate(directoryPath, 1, (_, count) => count + 1);
+        _cache.TryRemove(directoryPath, out _);
     }
-
-    public void Invalidate(string directoryPath) => _cache.TryRemove(directoryPath, out _);
 
     /// <summary>A directory this mount just made is empty: lookups in it need no request until the TTL ends.</summary>
     public void SeedEmpty(string directoryPath)
     {
         if (_ttlTicks <= 0) return;
         if (_cache.Count >= maxDirectories) _cache.Clear();
-        _cache[directoryPath] = ([], Stopwatch.GetTimestamp() + _ttlTicks);
+        var now = Stopwatch.GetTimestamp();
+        _cache[directoryPath] = new Listing(new Dictionary<string, ListedEntry>(StringComparer.Ordinal), now, now + _ttlTicks);
     }
 
     /// <summary>
-    /// Our own change to one name: the cached listing (if any) is edited instead of dropped, so that creating
-    /// many files in a listed directory keeps answering negative lookups from it. The expiry is unchanged.
+    /// Our own change to one name: the cached listing (if any, fresh or not) is edited instead of dropped, so
+    /// that creating many files in a listed directory keeps answering negative lookups from it.
     /// </summary>
     public void Update(string directoryPath, string name, bool? isDirectory)
     {
-        while (_cache.TryGetValue(directoryPath, out var cached))
+        if (_changes.Count > maxDirectories * 4)
         {
-            var entries = cached.Entries.Where(e => e.Name != name).ToList();
+            Interlocked.Increment(ref _changesEverywhere);
+            _changes.Clear();
+        }
+        _changes.AddOrUpdate(directoryPath, 1, (_, count) => count + 1);
+        if (!_cache.TryGetValue(directoryPath, out var listing)) return;
+        lock (listing.Lock)
+        {
+            listing.Sorted = null;
             if (isDirectory is { } directory)
-                entries.Add(new ListedEntry(name, directory, directory ? DirectoryForm.Marker : DirectoryForm.None, 0, null, null));
-            if (_cache.TryUpdate(directoryPath, (entries, cached.ExpiresAt), cached)) return;
+                listing.Entries[name] = new ListedEntry(name, directory, directory ? DirectoryForm.Marker : DirectoryForm.None, 0, null, null);
+            else
+                listing.Entries.Remove(name);
         }
     }
 
-    public void InvalidateAll() => _cache.Clear();
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _changesEverywhere);
+        _cache.Clear();
+    }
 
     private bool Accept(string key, string name)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using SharedFs.Storage;
 
 namespace SharedFs.FileSystem;
@@ -6,7 +7,8 @@ namespace SharedFs.FileSystem;
 /// Reads of one open handle of an unmodified object: ranged GETs in aligned chunks, with a read-ahead window
 /// that grows while the reads are sequential (parallel range fetches). Memory is bounded per handle
 /// (<see cref="MaxChunksPerHandle"/>) and across all handles (<see cref="GlobalBudgetBytes"/>: above it only
-/// the chunks a read needs are fetched, nothing ahead).
+/// the chunks a read needs are fetched, nothing ahead). Chunk buffers come from a pool and go back to it once
+/// neither the handle nor a read in progress holds them (fresh buffers cost a page fault per 4 KiB received).
 /// </summary>
 internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDisposable
 {
@@ -15,9 +17,15 @@ internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDi
     public const int MaxChunksPerHandle = 24;
     public const long GlobalBudgetBytes = 512L << 20;
 
+    /// <summary>Chunk buffers kept for reuse: enough for two handles' full windows (32 MiB at most stays resident).</summary>
+    private static readonly ArrayPool<byte> ChunkBuffers = ArrayPool<byte>.Create(ChunkSize, 32);
+
+    /// <summary>A buffer for one chunk, from the pool <see cref="Seed"/> gives back to.</summary>
+    public static byte[] RentChunk() => ChunkBuffers.Rent(ChunkSize);
+
     private static long s_globalBytes;
 
-    private readonly Dictionary<long, Task<byte[]>> _chunks = [];
+    private readonly Dictionary<long, Chunk> _chunks = [];
     private readonly Lock _lock = new();
     private long _lastEnd = -1;
     private int _window;
@@ -26,62 +34,98 @@ internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDi
     public string Key { get; } = key;
     public long Size { get; } = size;
 
+    /// <summary>A reader that starts with the first chunk an open already fetched (a buffer from <see cref="RentChunk"/>).</summary>
+    public static ReadAhead Seeded(IObjectStore store, string key, long size, byte[] firstChunk, int length)
+    {
+        var reader = new ReadAhead(store, key, size);
+        if (length == Math.Min(ChunkSize, size))
+        {
+            Interlocked.Add(ref s_globalBytes, length);
+            reader._chunks[0] = Chunk.Ready(firstChunk, length);
+        }
+        else
+        {
+            ChunkBuffers.Return(firstChunk); // the object changed size between the GET's headers and its body
+        }
+        return reader;
+    }
+
     public int Read(Span<byte> buffer, long offset)
     {
         if (offset >= Size || buffer.Length == 0) return 0;
         var count = (int)Math.Min(buffer.Length, Size - offset);
         var first = offset / ChunkSize;
         var last = (offset + count - 1) / ChunkSize;
-        var needed = new List<Task<byte[]>>();
+        var needed = new List<Chunk>();
         lock (_lock)
         {
             // The kernel sends sequential reads out of order from several threads: "near the last end" counts.
             var sequential = _lastEnd >= 0 && Math.Abs(offset - _lastEnd) <= 2L * ChunkSize;
             _window = sequential ? Math.Min(MaxWindowChunks, Math.Max(1, _window * 2)) : 0;
             _lastEnd = offset + count;
-            for (var i = first; i <= last; i++) needed.Add(Fetch(i, demand: true));
+            for (var i = first; i <= last; i++)
+            {
+                var chunk = Fetch(i, demand: true);
+                chunk.AddReader();
+                needed.Add(chunk);
+            }
             for (var i = last + 1; i <= last + _window && i * ChunkSize < Size; i++) Fetch(i, demand: false);
             Evict(first);
         }
         var done = 0;
-        for (var i = 0; i < needed.Count; i++)
+        try
         {
-            var chunk = needed[i].GetAwaiter().GetResult();
-            var chunkStart = (first + i) * ChunkSize;
-            var from = (int)Math.Max(0, offset + done - chunkStart);
-            var n = Math.Min(count - done, chunk.Length - from);
-            if (n <= 0) break;
-            chunk.AsSpan(from, n).CopyTo(buffer[done..]);
-            done += n;
+            for (var i = 0; i < needed.Count; i++)
+            {
+                var (data, length) = needed[i].Content.GetAwaiter().GetResult();
+                var chunkStart = (first + i) * ChunkSize;
+                var from = (int)Math.Max(0, offset + done - chunkStart);
+                var n = Math.Min(count - done, length - from);
+                if (n <= 0) break;
+                data.AsSpan(from, n).CopyTo(buffer[done..]);
+                done += n;
+            }
+        }
+        finally
+        {
+            foreach (var chunk in needed) chunk.Release();
         }
         return done;
     }
 
-    private Task<byte[]> Fetch(long index, bool demand)
+    private Chunk Fetch(long index, bool demand)
     {
         if (_chunks.TryGetValue(index, out var existing))
         {
-            if (!existing.IsFaulted && !existing.IsCanceled) return existing;
-            _chunks.Remove(index);
+            if (!existing.Content.IsFaulted && !existing.Content.IsCanceled) return existing;
+            Drop(index);
         }
-        if (!demand && Interlocked.Read(ref s_globalBytes) > GlobalBudgetBytes) return Task.FromResult(Array.Empty<byte>());
+        if (!demand && Interlocked.Read(ref s_globalBytes) > GlobalBudgetBytes) return Chunk.Empty;
         var start = index * ChunkSize;
         var length = (int)Math.Min(ChunkSize, Size - start);
         Interlocked.Add(ref s_globalBytes, length);
-        var task = Task.Run(async () =>
+        var chunk = Chunk.Fetching(Task.Run(async () =>
         {
-            var data = new byte[length];
-            var read = 0;
-            while (read < length)
+            var data = ChunkBuffers.Rent(length);
+            try
             {
-                var n = await store.ReadAsync(Key, start + read, data.AsMemory(read)).ConfigureAwait(false);
-                if (n <= 0) break;
-                read += n;
+                var read = 0;
+                while (read < length)
+                {
+                    var n = await store.ReadAsync(Key, start + read, data.AsMemory(read, length - read)).ConfigureAwait(false);
+                    if (n <= 0) break;
+                    read += n;
+                }
+                return (data, read);
             }
-            return read == length ? data : data[..read];
-        });
-        _chunks[index] = task;
-        return task;
+            catch
+            {
+                ChunkBuffers.Return(data);
+                throw;
+            }
+        }));
+        _chunks[index] = chunk;
+        return chunk;
     }
 
     /// <summary>Drops chunks behind the reader and, past the per-handle bound, the farthest ones.</summary>
@@ -94,8 +138,9 @@ internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDi
 
     private void Drop(long index)
     {
-        if (!_chunks.Remove(index)) return;
+        if (!_chunks.Remove(index, out var chunk)) return;
         Interlocked.Add(ref s_globalBytes, -(int)Math.Min(ChunkSize, Size - index * ChunkSize));
+        chunk.Release();
     }
 
     public void Dispose()
@@ -105,6 +150,36 @@ internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDi
             if (_disposed) return;
             _disposed = true;
             foreach (var index in _chunks.Keys.ToList()) Drop(index);
+        }
+    }
+
+    /// <summary>
+    /// One chunk's pooled buffer and its holders: the handle's table (one) plus each read copying from it. The
+    /// last release returns the buffer to the pool (once the fetch has finished, whenever that is).
+    /// </summary>
+    private sealed class Chunk
+    {
+        private int _holders = 1;
+
+        private Chunk(Task<(byte[] Data, int Length)> content) => Content = content;
+
+        public Task<(byte[] Data, int Length)> Content { get; }
+
+        public static Chunk Empty { get; } = new(Task.FromResult((Array.Empty<byte>(), 0))) { _holders = int.MaxValue / 2 };
+
+        public static Chunk Fetching(Task<(byte[] Data, int Length)> content) => new(content);
+
+        public static Chunk Ready(byte[] data, int length) => new(Task.FromResult((data, length)));
+
+        public void AddReader() => Interlocked.Increment(ref _holders);
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _holders) != 0) return;
+            Content.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully && t.Result.Data.Length > 0) ChunkBuffers.Return(t.Result.Data);
+            }, TaskScheduler.Default);
         }
     }
 }

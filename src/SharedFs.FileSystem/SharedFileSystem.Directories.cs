@@ -129,7 +129,7 @@ internal sealed partial class SharedFileSystem
             // Deleted between the listing and the HEAD: leave it out.
             if (info is null) return null;
             var node = MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid);
-            _metadata.Remember(childPath, node, info.Size, info.ETag, info.LastModified);
+            _metadata.Remember(childPath, node, info);
             return node;
         }
         var key = entry.Form == DirectoryForm.LegacyFolder

@@ -5,7 +5,7 @@ namespace SharedFs.FileSystem;
 /// <summary>open, create, read, write, truncate, flush, fsync, release, unlink.</summary>
 internal sealed partial class SharedFileSystem
 {
-    private const int OTrunc = 0x200;
+    private const int OTrunc = 0x200, OAccessMode = 0x3, OReadOnly = 0;
 
     public override int Open(string path, ref OpenInfo info)
     {
@@ -17,15 +17,22 @@ internal sealed partial class SharedFileSystem
             if (CheckName(path) is < 0 and var error) return error;
             var file = _open.Find(path);
             NodeInfo? stored = null;
+            (byte[] Buffer, int Length)? firstChunk = null;
             if (file is null || !file.IsDirty)
             {
-                // Close-to-open: every open asks the bucket for the current version.
-                stored = Wait(ResolveAsync(path));
+                // Close-to-open: every open asks the bucket for the current version. A first read-only open of a
+                // path asks with a GET that brings the first chunk too (HEAD and read in one request); when the
+                // kernel may hold its pages already, a HEAD is enough.
+                if (file is null && (flags & (OAccessMode | OTrunc)) == OReadOnly && !_versions.Knows(path))
+                    (stored, firstChunk) = ResolveWithFirstChunk(path);
+                if (stored is null) stored = Wait(ResolveAsync(path));
                 _attributes.Set(path, stored);
                 if (stored is null) return -Errno.ENOENT;
                 if (stored.Kind == NodeKind.Directory) return -Errno.EISDIR;
             }
             (var opened, handle) = _open.Open(file ?? new OpenFile(path, stored!, existsInStore: true), flags);
+            if (firstChunk is { } chunk && ReferenceEquals(opened.Node, stored) && _open.Handle(handle) is { } fresh)
+                fresh.ReadAhead = ReadAhead.Seeded(_store, opened.Key, stored!.Size, chunk.Buffer, chunk.Length);
             if (stored is not null) opened.TryRefresh(stored);
             if ((flags & OTrunc) != 0 && opened.Size > 0) opened.Truncate(_staging, 0);
             // Keep the kernel's pages only when they are of the version stored now (or of our own pending data).
@@ -40,6 +47,19 @@ internal sealed partial class SharedFileSystem
             info.KeepCache = keepCache;
         }
         return result;
+    }
+
+    /// <summary>One GET of the file's first chunk with its metadata; (null, null) sends the caller to the HEAD path.</summary>
+    private (NodeInfo? Node, (byte[], int)? Chunk) ResolveWithFirstChunk(string path)
+    {
+        var key = ObjectKeys.FileKey(path);
+        if (_deleting.Contains(key)) return (null, null);
+        var buffer = ReadAhead.RentChunk();
+        var (info, read) = Wait(_store.ReadWithInfoAsync(key, buffer.AsMemory(0, ReadAhead.ChunkSize)));
+        if (info is null) return (null, null); // missing (perhaps a directory) or empty: HEAD tells
+        var node = MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid);
+        _metadata.Remember(path, node, info);
+        return (node, (buffer, read));
     }
 
     public override int Create(string path, uint mode, ref OpenInfo info)
@@ -207,6 +227,7 @@ internal sealed partial class SharedFileSystem
             if (file.Unlinked) return;
             _versions.Remember(file.Path, info.ETag, info.Size);
             Changed(file.Path, file.Current);
+            ScheduleConfirmation(file.Path, file.Key, info.ETag);
         }
     }
 

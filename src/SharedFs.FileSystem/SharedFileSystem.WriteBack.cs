@@ -140,6 +140,54 @@ internal sealed partial class SharedFileSystem
         return failures;
     }
 
+    private const int MaxPendingConfirmations = 20_000;
+    private static readonly TimeSpan ConfirmationDelay = TimeSpan.FromSeconds(2.2);
+    private readonly SemaphoreSlim _confirming = new(4, 4);
+    private int _pendingConfirmations;
+
+    /// <summary>
+    /// A file this mount uploaded is asked about once more a little later, off the critical path: a HEAD answered
+    /// two seconds after its Last-Modified lets later listings prove it unchanged (<see cref="MetadataCache"/>),
+    /// so that its stat, ls -l or unlink after the TTL needs no request of its own.
+    /// </summary>
+    private void ScheduleConfirmation(string path, string key, string? etag)
+    {
+        if (Interlocked.Increment(ref _pendingConfirmations) > MaxPendingConfirmations)
+        {
+            Interlocked.Decrement(ref _pendingConfirmations);
+            return;
+        }
+        _ = ConfirmLaterAsync(path, key, etag);
+    }
+
+    private async Task ConfirmLaterAsync(string path, string key, string? etag)
+    {
+        try
+        {
+            await Task.Delay(ConfirmationDelay, _stopping.Token).ConfigureAwait(false);
+            await _confirming.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            try
+            {
+                if (_open.Find(path) is { IsDirty: true } || _deleting.Contains(key)) return;
+                var info = await _store.HeadAsync(key, _stopping.Token).ConfigureAwait(false);
+                if (info is null || info.ETag != etag) return;
+                _metadata.Remember(path, MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid), info);
+            }
+            finally
+            {
+                _confirming.Release();
+            }
+        }
+        catch (Exception)
+        {
+            // Only an optimisation: without it, the next lookup asks with a HEAD.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingConfirmations);
+        }
+    }
+
     /// <summary>Ends the background retries (after the last flush, before the store goes away).</summary>
     public void StopBackgroundWork()
     {

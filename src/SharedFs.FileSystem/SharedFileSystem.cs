@@ -99,20 +99,27 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     /// <summary>Asks the bucket what a path is: a file, a directory marker, an implicit directory or a legacy folder.</summary>
     private async Task<NodeInfo?> ResolveAsync(string path)
     {
+        var fileKey = ObjectKeys.FileKey(path);
         var parent = ObjectKeys.ParentPath(path);
         var name = ObjectKeys.Name(path);
-        // A fresh listing of the parent answers "no such name" without a request.
-        if (_lister.TryGetCached(parent, out var siblings) && !siblings.Any(e => e.Name == name)
-            && _open.Find(path) is null)
-            return null;
+        // A fresh listing of the parent answers without a request per name: "no such name", or a file whose
+        // attributes a HEAD proved unchanged since.
+        var (known, listed) = _lister.Find(parent, name);
+        if (known && _open.Find(path) is null)
+        {
+            if (listed is null) return null;
+            if (!listed.IsDirectory && !_deleting.Contains(fileKey) && _metadata.TryReuse(path, listed) is { } unchanged) return unchanged;
+            if (listed.IsDirectory && !_deleting.Contains(fileKey)) return await FetchEntryAsync(path, listed).ConfigureAwait(false);
+            if (!listed.IsDirectory) StatAhead(parent, name);
+        }
 
-        var fileKey = ObjectKeys.FileKey(path);
         // A file whose DELETE is still queued is gone for this mount (a directory of the same name is not).
         var file = _deleting.Contains(fileKey) ? null : await _store.HeadAsync(fileKey).ConfigureAwait(false);
         if (file is not null)
         {
             var node = MetadataCodec.Decode(file, false, DirectoryForm.None, _defaultUid, _defaultGid);
-            _metadata.Remember(path, node, file.Size, file.ETag, file.LastModified);
+            _metadata.Remember(path, node, file);
+            if (!known) _lister.FoundByName(parent, name);
             return node;
         }
         return await ResolveDirectoryAsync(path).ConfigureAwait(false);
@@ -139,7 +146,15 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     /// <summary>After a change to a path: what this mount will answer next (the parent's listing is re-read).</summary>
     private void Changed(string path, NodeInfo? node)
     {
-        if (node is null) _attributes.Remove(path); else _attributes.Set(path, node);
+        if (node is null)
+        {
+            _attributes.Remove(path);
+            _metadata.Forget(path);
+        }
+        else
+        {
+            _attributes.Set(path, node);
+        }
         _lister.Update(ObjectKeys.ParentPath(path), ObjectKeys.Name(path), node is null ? null : node.Kind == NodeKind.Directory);
     }
 

@@ -72,15 +72,20 @@ public sealed class SharedFsMount : IAsyncDisposable
     }
 
     /// <summary>
-    /// Every FUSE worker blocks on a storage call whose continuations run on the thread pool: with the default
-    /// minimum (one thread per core) a burst of requests waits for the pool's slow thread injection.
+    /// Every FUSE worker blocks on a storage call whose continuations run on the thread pool, and each background
+    /// upload holds a pool thread while it runs: with the default minimum (one thread per core) a burst of
+    /// requests waits for the pool's slow thread injection (one thread per half second). The minimum only
+    /// removes that wait (threads are still made on demand); it grows with the mounts of the process.
     /// </summary>
     private static void EnsureThreadPoolHeadroom()
     {
+        var mounts = Interlocked.Increment(ref s_mountsStarted);
         ThreadPool.GetMinThreads(out var workers, out var io);
-        var wanted = FuseWorkerThreads * 2;
+        var wanted = FuseWorkerThreads * 2 * Math.Min(mounts, 8);
         if (workers < wanted) ThreadPool.SetMinThreads(wanted, Math.Max(io, wanted));
     }
+
+    private static int s_mountsStarted;
 
     private const int FuseWorkerThreads = 32;
 

@@ -16,6 +16,12 @@ public interface IObjectStore
     /// <summary>Ranged GET into <paramref name="buffer"/>: returns the bytes read (fewer at the end of the object).</summary>
     Task<int> ReadAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// One GET of the object's first bytes that also tells its size, dates and metadata (a HEAD and a read in one
+    /// request); null info when there is no such key or the object is empty (ask with HEAD then).
+    /// </summary>
+    Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default);
+
     /// <summary>GET of the whole object (or from <paramref name="offset"/>) into <paramref name="destination"/>, streamed.</summary>
     Task<ObjectInfo> DownloadAsync(string key, Stream destination, long offset = 0, CancellationToken cancellationToken = default);
 

@@ -7,7 +7,11 @@ public sealed record ObjectInfo(
     DateTimeOffset LastModified,
     string? ETag,
     string? ContentType,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>The server's clock when it answered (its Date header), to compare with LastModified without skew.</summary>
+    public DateTimeOffset? AnsweredAt { get; init; }
+}
 
 /// <summary>One object of a listing (listings carry no user metadata).</summary>
 public sealed record ObjectSummary(string Key, long Size, DateTimeOffset LastModified, string? ETag);

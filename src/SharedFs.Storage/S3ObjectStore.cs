@@ -72,15 +72,14 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public async Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (buffer.IsEmpty) throw new ArgumentException("the buffer must not be empty", nameof(buffer));
         return await _retry.ExecuteAsync("GET", Target(key), async token =>
         {
-            using var response = await GetRangeAsync(key, offset, Math.Max(1, buffer.Length), etag: null, token, allowMissing: true).ConfigureAwait(false);
-            if (response is null) return ((ObjectInfo?)null, 0);
-            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
-                return (InfoOf(key, response, TotalSize(response)), 0);
+            using var response = await GetRangeAsync(key, 0, buffer.Length, etag: null, token, allowMissing: true).ConfigureAwait(false);
+            // Missing, or empty (416 answers may carry no metadata): the caller asks with HEAD.
+            if (response is null || response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable) return ((ObjectInfo?)null, 0);
             var read = await ReadBodyAsync(response, buffer, token).ConfigureAwait(false);
             return (InfoOf(key, response, TotalSize(response)), read);
         }, cancellationToken).ConfigureAwait(false);
@@ -172,7 +171,10 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
     private static ObjectInfo InfoOf(string key, HttpResponseMessage response, long size) =>
         new(key, size, response.Content.Headers.LastModified?.ToUniversalTime() ?? DateTimeOffset.UtcNow, ETagOf(response),
-            response.Content.Headers.ContentType?.ToString(), ObjectMetadata.Read(response.Headers));
+            response.Content.Headers.ContentType?.ToString(), ObjectMetadata.Read(response.Headers))
+        {
+            AnsweredAt = response.Headers.Date?.ToUniversalTime(),
+        };
 
     /// <summary>The ETag exactly as sent (quotes included, as listings show it).</summary>
     private static string? ETagOf(HttpResponseMessage response) =>

@@ -22,12 +22,16 @@ public sealed class StreamingUploadTests(MountedBucket fs) : IClassFixture<Mount
         return await SHA256.HashDataAsync(response.ResponseStream);
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    private async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"not within 20 s: {what}");
+            if (DateTime.UtcNow > deadline)
+            {
+                var all = (await fs.Bucket.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = fs.Bucket.Name })).MultipartUploads ?? [];
+                Assert.Fail($"not within 20 s: {what} (uploads in progress: {string.Join(", ", all.Select(u => u.Key))}; keys: {string.Join(", ", await fs.Bucket.ListKeysAsync())})");
+            }
             await Task.Delay(100);
         }
     }

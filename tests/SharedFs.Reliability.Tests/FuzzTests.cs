@@ -175,6 +175,7 @@ public sealed class FuzzTests
         public Task<ListPage> ListPageAsync(string prefix, string? delimiter, string? continuationToken, int maxKeys = 1000, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<int> ReadAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<ObjectInfo> DownloadAsync(string key, Stream destination, long offset = 0, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<ObjectInfo> UploadAsync(string key, Stream content, long length, ObjectWriteOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<ObjectInfo> ComposeAsync(string key, IReadOnlyList<ObjectPiece> pieces, ObjectWriteOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
