@@ -61,6 +61,7 @@ log "mode: $( ((QUICK)) && echo QUICK || echo full ), scratch folder $WORK"
 gateway_up
 prepare_data
 log "data ready: $(du -sh "$WORK/data" | cut -f1)"
+warm_gateway || die "the gateway did not take the warm-up writes"
 
 bench_direct
 for fs in $FILESYSTEMS; do

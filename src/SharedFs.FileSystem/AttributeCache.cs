@@ -4,13 +4,18 @@ using System.Diagnostics;
 namespace SharedFs.FileSystem;
 
 /// <summary>
-/// Path → attributes (or "does not exist") for at most the TTL, so that a burst of lookups costs one HEAD
-/// but another machine's change is seen within the TTL. Size-bounded: expired entries are swept when it grows.
+/// Path → attributes for at most the TTL, so that a burst of lookups costs one HEAD but another machine's change
+/// is seen within the TTL. "Does not exist" is kept much shorter (<see cref="NegativeTtl"/>): it only absorbs the
+/// lookups of one create, so that a file another container uploads is found as soon as it is there.
+/// Size-bounded: expired entries are swept when it grows.
 /// </summary>
 internal sealed class AttributeCache(TimeSpan ttl, int maxEntries = 200_000)
 {
+    public static readonly TimeSpan NegativeTtl = TimeSpan.FromMilliseconds(50);
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly long _ttlTicks = (long)(ttl.TotalSeconds * Stopwatch.Frequency);
+    private readonly long _negativeTtlTicks = (long)(Math.Min(ttl.TotalSeconds, NegativeTtl.TotalSeconds) * Stopwatch.Frequency);
 
     private readonly record struct Entry(NodeInfo? Node, long ExpiresAt);
 
@@ -30,7 +35,7 @@ internal sealed class AttributeCache(TimeSpan ttl, int maxEntries = 200_000)
     {
         if (_ttlTicks <= 0) return;
         if (_entries.Count >= maxEntries) Sweep();
-        _entries[path] = new Entry(node, Stopwatch.GetTimestamp() + _ttlTicks);
+        _entries[path] = new Entry(node, Stopwatch.GetTimestamp() + (node is null ? _negativeTtlTicks : _ttlTicks));
     }
 
     public void Remove(string path) => _entries.TryRemove(path, out _);

@@ -12,9 +12,9 @@ internal sealed record ListedEntry(string Name, bool IsDirectory, DirectoryForm 
 /// that lookups in a directory being worked on need no request: a name absent from a fresh listing does not
 /// exist, a name present is checked against it. A program walking the existing files of a directory (stat,
 /// unlink, open one after the other) has it listed again in the background rather than asked name by name,
-/// unless it is too big for that. Such a listing answers "no such name" only while it is very young: a file
-/// another container has just created is then seen at once by a lookup that asks for it (a listing made for a
-/// readdir, or seeded by our own mkdir, answers for the whole TTL). Our own changes edit the cached listing.
+/// unless it is too big for that. Such a listing never answers "no such name": a file another container has just
+/// created is then seen at once by a lookup that asks for it (a listing made for a readdir, or seeded by our own
+/// mkdir, answers for the whole TTL, as the readdir itself would). Our own changes edit the cached listing.
 /// Keys that cannot be file names ("a//b", ".", "..", over 255 bytes) are skipped and logged once.
 /// Concurrent listings of one directory share one request sequence.
 /// </summary>
@@ -24,8 +24,6 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     public const int LookupListingLimit = 5000;
     private static readonly long MissWindowTicks = Stopwatch.Frequency * 2;
     private static readonly long TooBigMemoryTicks = Stopwatch.Frequency * 60;
-    /// <summary>How long a listing made for a walk answers "no such name" (a readdir's answers for the TTL).</summary>
-    private static readonly long WalkAbsenceTicks = Stopwatch.Frequency / 5;
 
     private readonly ConcurrentDictionary<string, Listing> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<Listing?>>> _inFlight = new(StringComparer.Ordinal);
@@ -157,7 +155,7 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
             }
         }
         foreach (var entry in legacy) entries.TryAdd(entry.Name, entry);
-        var listing = new Listing(entries, listedAt, listedAt + (limit == int.MaxValue ? _ttlTicks : Math.Min(_ttlTicks, WalkAbsenceTicks)));
+        var listing = new Listing(entries, listedAt, limit == int.MaxValue ? listedAt + _ttlTicks : listedAt);
         // Kept only when none of our own changes happened while it was on the wire (it could contradict them).
         if (_ttlTicks > 0 && (_changes.GetValueOrDefault(directoryPath), Interlocked.Read(ref _changesEverywhere)) == changesBefore)
         {

@@ -6,6 +6,8 @@ namespace SharedFs.FileSystem;
 internal sealed partial class SharedFileSystem
 {
     private const int OTrunc = 0x200, OAccessMode = 0x3, OReadOnly = 0;
+    /// <summary>Up to this size an open always reads the file with its metadata: the bytes cost less than a round trip.</summary>
+    private const long AlwaysFetchOnOpen = 256 * 1024;
 
     public override int Open(string path, ref OpenInfo info)
     {
@@ -20,12 +22,13 @@ internal sealed partial class SharedFileSystem
             (byte[] Buffer, int Length)? firstChunk = null;
             if (file is null || !file.IsDirty)
             {
-                // Close-to-open: every open asks the bucket for the current version. A first read-only open of a
-                // path asks with a GET that brings the first chunk too (HEAD and read in one request); when the
-                // kernel may hold its pages already, a HEAD is enough.
-                if (file is null && (flags & (OAccessMode | OTrunc)) == OReadOnly && !_versions.Knows(path))
+                // Close-to-open: every open asks the bucket for the current version. A read-only open asks with a
+                // GET that brings the first chunk too (HEAD and read in one request), unless the file is big and
+                // the kernel may hold its pages already: then a HEAD is enough.
+                if (file is null && (flags & (OAccessMode | OTrunc)) == OReadOnly
+                    && (!_versions.Knows(path) || (_attributes.TryGet(path, out var known) && known?.Size <= AlwaysFetchOnOpen)))
                     (stored, firstChunk) = ResolveWithFirstChunk(path);
-                if (stored is null) stored = Wait(ResolveAsync(path));
+                if (stored is null) stored = Wait(ResolveAsync(path, asked: true));
                 _attributes.Set(path, stored);
                 if (stored is null) return -Errno.ENOENT;
                 if (stored.Kind == NodeKind.Directory) return -Errno.EISDIR;

@@ -33,23 +33,25 @@ internal sealed partial class SharedFileSystem
         _queue.Enqueue(file.Key, () => BackgroundUploadAsync(file, failures), background: !fromBackground);
     }
 
-    private async Task BackgroundUploadAsync(OpenFile file, int failures)
+    private Task BackgroundUploadAsync(OpenFile file, int failures)
     {
         file.ClearUploadScheduled();
         try
         {
-            await Task.Run(() => Upload(file)).ConfigureAwait(false);
+            // Already on a pool thread of the queue: no further hop (each costs a context switch).
+            Upload(file);
         }
         catch (Exception e)
         {
             var delay = RetryDelay(failures);
             FsLog.Warn($"upload of {file.Path} failed, kept staged, retried in {delay.TotalSeconds:0} s: {Describe(e)}");
             ScheduleRetry(file, failures + 1, delay);
-            return;
+            return Task.CompletedTask;
         }
         // Changed while on the wire and closed since: nobody else will queue the next upload.
         if (file.IsDirty && file.OpenCount == 0) ScheduleUpload(file, fromBackground: true);
         else _open.Retire(file);
+        return Task.CompletedTask;
     }
 
     private void ScheduleRetry(OpenFile file, int failures, TimeSpan delay)

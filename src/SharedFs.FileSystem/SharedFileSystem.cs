@@ -97,14 +97,15 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     };
 
     /// <summary>Asks the bucket what a path is: a file, a directory marker, an implicit directory or a legacy folder.</summary>
-    private async Task<NodeInfo?> ResolveAsync(string path)
+    /// <param name="asked">An open (close-to-open): the bucket is asked, whatever a listing says.</param>
+    private async Task<NodeInfo?> ResolveAsync(string path, bool asked = false)
     {
         var fileKey = ObjectKeys.FileKey(path);
         var parent = ObjectKeys.ParentPath(path);
         var name = ObjectKeys.Name(path);
         // A fresh listing of the parent answers without a request per name: "no such name", or a file whose
         // attributes a HEAD proved unchanged since.
-        var (known, listed) = _lister.Find(parent, name);
+        var (known, listed) = asked ? (false, null) : _lister.Find(parent, name);
         if (known && _open.Find(path) is null)
         {
             if (listed is null) return null;
