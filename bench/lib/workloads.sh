@@ -25,7 +25,9 @@ prepare_data() {
   mkdir -p "$WORK/data"
   head -c "$BIG_BYTES" /dev/urandom >"$WORK/data/big"
   python3 "$BENCH/lib/mktree.py" "$WORK/data/tree.tar" "$WORK/data/tree.json" "$TAR_FILES"
-  mkdir -p "$WORK/data/wide" "$WORK/data/deep"
+  mkdir -p "$WORK/data/wide" "$WORK/data/deep" "$WORK/data/small"
+  python3 -c 'import os, sys; [open(os.path.join(sys.argv[1], "f%05d" % i), "wb").write(os.urandom(4096)) for i in range(int(sys.argv[2]))]' \
+    "$WORK/data/small" "$SMALL_FILES"
   local i a b c
   for ((i = 0; i < WIDE_FILES; i++)); do printf 'entry %d\n' "$i" >"$WORK/data/wide/e$(printf %05d "$i")"; done
   for ((a = 0; a < DEEP_FANOUT; a++)); do for ((b = 0; b < DEEP_FANOUT; b++)); do
@@ -47,6 +49,17 @@ direct_get_curl() {
   ((bytes == BIG_BYTES)) || { echo "read $bytes bytes" >&2; return 1; }
   json_metrics seq_read "$(mbps "$BIG_BYTES" "$(elapsed_ms "$s")")"
 }
+# The server's own ceiling for many small objects: rclone with 32 transfers (no FUSE, no per-file lookups).
+direct_small_create_rclone() {
+  local s; s=$(now_ns)
+  rclone_ copy "$WORK/data/small" "bench:$1/small" --transfers 32 --checkers 32 --no-check-dest --no-traverse -q || return 1
+  json_metrics small_create "$(awk -v n="$SMALL_FILES" -v ms="$(elapsed_ms "$s")" 'BEGIN { print n * 1000 / ms }')"
+}
+direct_small_delete_rclone() {
+  local s; s=$(now_ns)
+  rclone_ delete "bench:$1/small" --checkers 32 -q || return 1
+  json_metrics small_delete "$(awk -v n="$SMALL_FILES" -v ms="$(elapsed_ms "$s")" 'BEGIN { print n * 1000 / ms }')"
+}
 direct_get_rclone() {
   drop_caches; local s bytes; s=$(now_ns)
   bytes=$(rclone_ cat "bench:$1/big-rclone" | wc -c) || return 1
@@ -64,6 +77,8 @@ bench_direct() {
     run_workload direct:rclone seq_write direct_put_rclone "$bucket"
     run_workload direct:curl seq_read direct_get_curl "$bucket"
     run_workload direct:rclone seq_read direct_get_rclone "$bucket"
+    run_workload direct:rclone small_create direct_small_create_rclone "$bucket"
+    run_workload direct:rclone small_delete direct_small_delete_rclone "$bucket"
     s3cmd_ del "s3://$bucket/big-curl" "s3://$bucket/big-rclone" >/dev/null 2>&1
   done
 }

@@ -8,8 +8,10 @@ namespace SharedFs.Storage.Http;
 /// transport): hashing every uploaded byte would cost CPU the server needs on a small machine. The derived
 /// signing key is cached per day. The clock offset corrects a skewed local clock once the server said so.
 /// </summary>
-internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, string region)
+internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, string region, Func<DateTime>? clock = null)
 {
+    private readonly Func<DateTime> _clock = clock ?? (() => DateTime.UtcNow);
+
     public const string UnsignedPayload = "UNSIGNED-PAYLOAD";
     public const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -26,12 +28,12 @@ internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, st
 
     /// <summary>
     /// Adds x-amz-date, x-amz-content-sha256 and Authorization to <paramref name="headers"/>, signing the host, every
-    /// x-amz-* header and Content-MD5. <paramref name="canonicalUri"/> and <paramref name="canonicalQuery"/> must be
+    /// x-amz-* header, Content-MD5, Range and the conditional headers (not Content-Type: HttpClient owns its form). <paramref name="canonicalUri"/> and <paramref name="canonicalQuery"/> must be
     /// exactly what goes on the wire (already encoded, query sorted).
     /// </summary>
     public void Sign(string method, string host, string canonicalUri, string canonicalQuery, SortedDictionary<string, string> headers, string payloadHash)
     {
-        var now = DateTime.UtcNow + ClockOffset;
+        var now = _clock() + ClockOffset;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var day = amzDate[..8];
         headers["x-amz-date"] = amzDate;
@@ -40,7 +42,7 @@ internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, st
         var signed = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["host"] = host };
         foreach (var (name, value) in headers)
         {
-            if (name.StartsWith("x-amz-", StringComparison.Ordinal) || name == "content-md5")
+            if (name.StartsWith("x-amz-", StringComparison.Ordinal) || name is "content-md5" or "range" or "if-match" or "if-none-match")
                 signed[name] = value.Trim();
         }
         var canonical = new StringBuilder(256)
