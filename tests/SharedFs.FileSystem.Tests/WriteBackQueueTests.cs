@@ -93,7 +93,7 @@ public sealed class WriteBackQueueTests
         _ = queue.Enqueue("b", () => release.Task, background: true);
         Assert.Equal(2, queue.Backlog);
 
-        var third = Task.Run(() => queue.Enqueue("c", () => Task.CompletedTask, background: true));
+        var third = Task.Factory.StartNew(() => queue.Enqueue("c", () => Task.CompletedTask, background: true), TaskCreationOptions.LongRunning);
         await Task.Delay(200);
         Assert.False(third.IsCompleted); // close() waits for room
 
