@@ -30,9 +30,47 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     private readonly ConcurrentDictionary<string, (string? Name, long At)> _lastFound = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _tooBig = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _reportedKeys = new(StringComparer.Ordinal);
-    // Bumped by each of our own changes in a directory: a listing that was on the wire meanwhile may miss it.
-    private readonly ConcurrentDictionary<string, long> _changes = new(StringComparer.Ordinal);
-    private long _changesEverywhere; // renames of directories, and forgetting the per-directory counts
+    // Our own recent changes, by directory: replayed on a listing that was on the wire while they were made.
+    private readonly ConcurrentDictionary<string, ChangeJournal> _journals = new(StringComparer.Ordinal);
+    // Bumped when a directory (or every directory) is dropped: a listing on the wire meanwhile is not kept.
+    private readonly ConcurrentDictionary<string, long> _invalidations = new(StringComparer.Ordinal);
+    private long _invalidationsEverywhere;
+
+    /// <summary>Changes to names of one directory, with when they were made; old ones are dropped.</summary>
+    private sealed class ChangeJournal
+    {
+        private const int MaxChanges = 20_000;
+        private static readonly long KeepTicks = Stopwatch.Frequency * 120;
+        private readonly Lock _lock = new();
+        private readonly Queue<(long At, string Name, bool? IsDirectory)> _changes = new();
+
+        public void Add(string name, bool? isDirectory)
+        {
+            var now = Stopwatch.GetTimestamp();
+            lock (_lock)
+            {
+                _changes.Enqueue((now, name, isDirectory));
+                while (_changes.Count > MaxChanges || (_changes.TryPeek(out var oldest) && now - oldest.At > KeepTicks)) _changes.Dequeue();
+            }
+        }
+
+        /// <summary>Applies, in order, the changes made since <paramref name="since"/> to a listing's entries.</summary>
+        public void ReplaySince(long since, Dictionary<string, ListedEntry> entries)
+        {
+            lock (_lock)
+            {
+                foreach (var (at, name, isDirectory) in _changes)
+                {
+                    if (at < since) continue;
+                    if (isDirectory is { } directory) entries[name] = Entry(name, directory);
+                    else entries.Remove(name);
+                }
+            }
+        }
+    }
+
+    private static ListedEntry Entry(string name, bool isDirectory) =>
+        new(name, isDirectory, isDirectory ? DirectoryForm.Marker : DirectoryForm.None, 0, null, null);
     private readonly long _ttlTicks = (long)(ttl.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>The names of one directory at one time, edited by our own changes. Guarded by its own lock.</summary>
@@ -121,7 +159,7 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     private async Task<Listing?> ListFromStoreAsync(string directoryPath, int limit, CancellationToken cancellationToken)
     {
         var listedAt = Stopwatch.GetTimestamp();
-        var changesBefore = (_changes.GetValueOrDefault(directoryPath), Interlocked.Read(ref _changesEverywhere));
+        var invalidationsBefore = (_invalidations.GetValueOrDefault(directoryPath), Interlocked.Read(ref _invalidationsEverywhere));
         var prefix = ObjectKeys.DirectoryKey(directoryPath);
         var entries = new Dictionary<string, ListedEntry>(StringComparer.Ordinal);
         var legacy = new List<ListedEntry>();
@@ -155,9 +193,11 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
             }
         }
         foreach (var entry in legacy) entries.TryAdd(entry.Name, entry);
+        // What we changed while it was on the wire may be missing from it (or be there when it is gone).
+        if (_journals.TryGetValue(directoryPath, out var journal)) journal.ReplaySince(listedAt, entries);
         var listing = new Listing(entries, listedAt, limit == int.MaxValue ? listedAt + _ttlTicks : listedAt);
-        // Kept only when none of our own changes happened while it was on the wire (it could contradict them).
-        if (_ttlTicks > 0 && (_changes.GetValueOrDefault(directoryPath), Interlocked.Read(ref _changesEverywhere)) == changesBefore)
+        // Not kept when the directory was dropped meanwhile (removed, or renamed with its parent).
+        if (_ttlTicks > 0 && (_invalidations.GetValueOrDefault(directoryPath), Interlocked.Read(ref _invalidationsEverywhere)) == invalidationsBefore)
         {
             if (_cache.Count >= maxDirectories) _cache.Clear();
             _cache[directoryPath] = listing;
@@ -167,7 +207,12 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
 
     public void Invalidate(string directoryPath)
     {
-        _changes.AddOrUpdate(directoryPath, 1, (_, count) => count + 1);
+        if (_invalidations.Count > maxDirectories * 4)
+        {
+            Interlocked.Increment(ref _invalidationsEverywhere);
+            _invalidations.Clear();
+        }
+        _invalidations.AddOrUpdate(directoryPath, 1, (_, count) => count + 1);
         _cache.TryRemove(directoryPath, out _);
     }
 
@@ -186,26 +231,25 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     /// </summary>
     public void Update(string directoryPath, string name, bool? isDirectory)
     {
-        if (_changes.Count > maxDirectories * 4)
+        if (_journals.Count > maxDirectories * 4)
         {
-            Interlocked.Increment(ref _changesEverywhere);
-            _changes.Clear();
+            // Forgetting the journals: listings on the wire now could miss a change, so none of them is kept.
+            Interlocked.Increment(ref _invalidationsEverywhere);
+            _journals.Clear();
         }
-        _changes.AddOrUpdate(directoryPath, 1, (_, count) => count + 1);
+        _journals.GetOrAdd(directoryPath, _ => new ChangeJournal()).Add(name, isDirectory);
         if (!_cache.TryGetValue(directoryPath, out var listing)) return;
         lock (listing.Lock)
         {
             listing.Sorted = null;
-            if (isDirectory is { } directory)
-                listing.Entries[name] = new ListedEntry(name, directory, directory ? DirectoryForm.Marker : DirectoryForm.None, 0, null, null);
-            else
-                listing.Entries.Remove(name);
+            if (isDirectory is { } directory) listing.Entries[name] = Entry(name, directory);
+            else listing.Entries.Remove(name);
         }
     }
 
     public void InvalidateAll()
     {
-        Interlocked.Increment(ref _changesEverywhere);
+        Interlocked.Increment(ref _invalidationsEverywhere);
         _cache.Clear();
     }
 
