@@ -99,4 +99,12 @@ internal sealed partial class SharedFileSystem
     public override int Access(string path, int mask) => Guard("access", path, () => Lookup(path) is null ? -Errno.ENOENT : 0);
 
     public override int Link(string from, string to) => -Errno.EPERM;
+
+    /// <summary>
+    /// Extended attributes are not stored. ENOSYS makes the kernel remember that and answer EOPNOTSUPP itself from
+    /// then on: `ls -l` asks two of them per entry, 20 000 round trips to this process for 10 000 files.
+    /// </summary>
+    public override int GetXAttr(string path, string name, Span<byte> value) => -Errno.ENOSYS;
+
+    public override int ListXAttr(string path, Span<byte> list) => -Errno.ENOSYS;
 }
