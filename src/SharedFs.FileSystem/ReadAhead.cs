@@ -9,9 +9,15 @@ namespace SharedFs.FileSystem;
 /// (<see cref="MaxChunksPerHandle"/>) and across all handles (<see cref="GlobalBudgetBytes"/>: above it only
 /// the chunks a read needs are fetched, nothing ahead). Chunk buffers come from a pool and go back to it once
 /// neither the handle nor a read in progress holds them (fresh buffers cost a page fault per 4 KiB received).
+/// A handle that keeps reading at random gets a local copy of the whole object (<see cref="WholeObjectCache"/>,
+/// objects up to <see cref="WholeCopyLimit"/>): its reads are then served from disk as the copy arrives.
 /// </summary>
-internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDisposable
+internal sealed class ReadAhead(IObjectStore store, string key, long size, Func<WholeObjectCache>? startWholeCopy = null) : IDisposable
 {
+    /// <summary>Random reads of one handle before the whole object is copied locally.</summary>
+    public const int RandomReadsBeforeCopy = 16;
+    public const long WholeCopyLimit = 2L << 30;
+
     public const int ChunkSize = 1 << 20;
     public const int MaxWindowChunks = 16;
     public const int MaxChunksPerHandle = 24;
@@ -29,15 +35,17 @@ internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDi
     private readonly Lock _lock = new();
     private long _lastEnd = -1;
     private int _window;
+    private int _randomReads;
+    private WholeObjectCache? _wholeCopy;
     private bool _disposed;
 
     public string Key { get; } = key;
     public long Size { get; } = size;
 
     /// <summary>A reader that starts with the first chunk an open already fetched (a buffer from <see cref="RentChunk"/>).</summary>
-    public static ReadAhead Seeded(IObjectStore store, string key, long size, byte[] firstChunk, int length)
+    public static ReadAhead Seeded(IObjectStore store, string key, long size, byte[] firstChunk, int length, Func<WholeObjectCache>? startWholeCopy = null)
     {
-        var reader = new ReadAhead(store, key, size);
+        var reader = new ReadAhead(store, key, size, startWholeCopy);
         if (length == Math.Min(ChunkSize, size))
         {
             Interlocked.Add(ref s_globalBytes, length);
@@ -54,6 +62,7 @@ internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDi
     {
         if (offset >= Size || buffer.Length == 0) return 0;
         var count = (int)Math.Min(buffer.Length, Size - offset);
+        if (Volatile.Read(ref _wholeCopy) is { } copy && copy.TryRead(buffer[..count], offset)) return count;
         var first = offset / ChunkSize;
         var last = (offset + count - 1) / ChunkSize;
         var needed = new List<Chunk>();
@@ -62,6 +71,9 @@ internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDi
             // The kernel sends sequential reads out of order from several threads: "near the last end" counts.
             var sequential = _lastEnd >= 0 && Math.Abs(offset - _lastEnd) <= 2L * ChunkSize;
             _window = sequential ? Math.Min(MaxWindowChunks, Math.Max(1, _window * 2)) : 0;
+            if (!sequential && _lastEnd >= 0 && ++_randomReads == RandomReadsBeforeCopy && !_disposed
+                && startWholeCopy is not null && Size > 2L * ChunkSize && Size <= WholeCopyLimit)
+                Volatile.Write(ref _wholeCopy, startWholeCopy());
             _lastEnd = offset + count;
             for (var i = first; i <= last; i++)
             {
@@ -150,6 +162,7 @@ internal sealed class ReadAhead(IObjectStore store, string key, long size) : IDi
             if (_disposed) return;
             _disposed = true;
             foreach (var index in _chunks.Keys.ToList()) Drop(index);
+            _wholeCopy?.Dispose();
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed partial class SharedFileSystem
             }
             (var opened, handle) = _open.Open(file ?? new OpenFile(path, stored!, existsInStore: true), flags);
             if (firstChunk is { } chunk && ReferenceEquals(opened.Node, stored) && _open.Handle(handle) is { } fresh)
-                fresh.ReadAhead = ReadAhead.Seeded(_store, opened.Key, stored!.Size, chunk.Buffer, chunk.Length);
+                fresh.ReadAhead = ReadAhead.Seeded(_store, opened.Key, stored!.Size, chunk.Buffer, chunk.Length, WholeCopyOf(opened.Key, stored.ETag));
             if (stored is not null) opened.TryRefresh(stored);
             if ((flags & OTrunc) != 0 && opened.Size > 0) opened.Truncate(_staging, 0);
             // Keep the kernel's pages only when they are of the version stored now (or of our own pending data).
@@ -51,6 +51,8 @@ internal sealed partial class SharedFileSystem
         }
         return result;
     }
+
+    private Func<WholeObjectCache> WholeCopyOf(string key, string? etag) => () => new WholeObjectCache(_store, _staging, key, etag);
 
     /// <summary>One GET of the file's first chunk with its metadata; (null, null) sends the caller to the HEAD path.</summary>
     private (NodeInfo? Node, (byte[], int)? Chunk) ResolveWithFirstChunk(string path)
@@ -111,7 +113,7 @@ internal sealed partial class SharedFileSystem
                 if (handle.ReadAhead is not { } existing || existing.Key != file.Key || existing.Size != node.Size)
                 {
                     handle.ReadAhead?.Dispose();
-                    handle.ReadAhead = new ReadAhead(_store, file.Key, node.Size);
+                    handle.ReadAhead = new ReadAhead(_store, file.Key, node.Size, WholeCopyOf(file.Key, node.ETag));
                 }
                 reader = handle.ReadAhead;
             }
@@ -183,8 +185,12 @@ internal sealed partial class SharedFileSystem
         if (handle is null) return 0;
         return Guard("flush", path, () =>
         {
-            if (_writeBack) ScheduleUpload(handle.File);
-            else UploadNow(handle.File);
+            if (!handle.File.IsDirty) return 0;
+            Change(deferred =>
+            {
+                if (deferred) ScheduleUpload(handle.File);
+                else UploadNow(handle.File);
+            });
             return 0;
         });
     }

@@ -5,13 +5,37 @@ namespace SharedFs.FileSystem;
 /// <summary>
 /// Write-back: close() and unlink() return once the change is recorded on this mount, and the upload or delete
 /// runs at once in the background (<see cref="WriteBackQueue"/>: parallel across keys, in order per key).
-/// fsync(), fsync of a directory, rename, rmdir and the shutdown flush wait for it. Without write-back, close()
-/// and unlink() wait too (and report the failure). A background upload that fails stays staged and dirty, and is
-/// retried with a growing delay until it lands or the mount is flushed at shutdown.
+/// fsync(), fsync of a directory, rename, rmdir and the shutdown flush wait for it. When they are not deferred
+/// (<see cref="WriteBackMode"/>: never, or a lone change in Auto), close() and unlink() wait too and report the
+/// failure. A background upload that fails stays staged and dirty, and is retried with a growing delay until it
+/// lands or the mount is flushed at shutdown.
 /// </summary>
 internal sealed partial class SharedFileSystem
 {
     private const int BackgroundParallelism = 16;
+    private readonly BurstDetector _bursts = new(streak: 4, gap: TimeSpan.FromMilliseconds(500));
+
+    /// <summary>
+    /// Makes one close or unlink: <paramref name="change"/> is told whether to only queue it (write-back on, or
+    /// a burst in Auto: the fourth change in a row starting within half a second of the previous one's end).
+    /// </summary>
+    private void Change(Action<bool> change)
+    {
+        var defer = _writeBack switch
+        {
+            WriteBackMode.On => true,
+            WriteBackMode.Auto => _bursts.Begin(),
+            _ => false,
+        };
+        try
+        {
+            change(defer);
+        }
+        finally
+        {
+            _bursts.End();
+        }
+    }
     private const int MaxBackgroundBacklog = 512;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(60);
@@ -77,7 +101,7 @@ internal sealed partial class SharedFileSystem
     /// at once): in the background in write-back mode, else now. A DELETE queued for a key always lands before a
     /// later upload of the same key.
     /// </summary>
-    private void QueueDelete(string key)
+    private void QueueDelete(string key) => Change(deferred =>
     {
         var task = _queue.Enqueue(key, async () =>
         {
@@ -85,7 +109,7 @@ internal sealed partial class SharedFileSystem
             {
                 await _store.DeleteAsync(key).ConfigureAwait(false);
             }
-            catch (Exception e) when (_writeBack)
+            catch (Exception e) when (deferred)
             {
                 // Only the log can tell: unlink() returned long ago. The object stays, and shows again.
                 FsLog.Warn($"delete of {key} failed, the object is still in the bucket: {Describe(e)}");
@@ -94,9 +118,9 @@ internal sealed partial class SharedFileSystem
             {
                 _deleting.Remove(key);
             }
-        }, background: _writeBack);
-        if (!_writeBack) Wait(task);
-    }
+        }, background: deferred);
+        if (!deferred) Wait(task);
+    });
 
     /// <summary>Before a change made now on a key (copy, symlink, marker): what is queued for it lands first.</summary>
     private void Settle(string key) => Wait(_queue.WhenIdle(key));

@@ -20,10 +20,10 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     private readonly MetadataCache _metadata = new();
     private readonly Func<FuseRequestContext?> _context;
     private readonly uint _defaultUid, _defaultGid;
-    private readonly bool _writeBack;
+    private readonly WriteBackMode _writeBack;
 
     public SharedFileSystem(IObjectStore store, StagingArea staging, TimeSpan cacheTtl, uint defaultUid, uint defaultGid,
-        bool writeBack, Func<FuseRequestContext?>? context = null)
+        WriteBackMode writeBack, Func<FuseRequestContext?>? context = null)
     {
         _writeBack = writeBack;
         _store = store;

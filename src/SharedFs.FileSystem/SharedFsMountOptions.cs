@@ -15,10 +15,10 @@ public sealed record SharedFsMountOptions
     public uint DefaultUid { get; init; }
     public uint DefaultGid { get; init; }
     /// <summary>
-    /// close() and unlink() return once the change is staged on this mount and the upload or delete runs in the
-    /// background (fsync waits for it). Off: they wait for the bucket, and report its failures.
+    /// When close() and unlink() return once the change is staged on this mount and the upload or delete runs in
+    /// the background (fsync waits for it): during bursts (the default), always, or never.
     /// </summary>
-    public bool WriteBack { get; init; } = true;
+    public WriteBackMode WriteBack { get; init; } = WriteBackMode.Auto;
     /// <summary>How long a stuck unmount waits for open files before falling back to a lazy unmount.</summary>
     public TimeSpan UnmountWait { get; init; } = TimeSpan.FromSeconds(5);
 }

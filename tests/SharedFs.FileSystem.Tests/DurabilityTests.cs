@@ -23,7 +23,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         await _bucket.DisposeAsync();
     }
 
-    private async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(string staging, bool writeBack = true)
+    private async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(string staging, WriteBackMode writeBack = WriteBackMode.On)
     {
         Requirements.DevFuse();
         var store = new FaultyStore(new S3ObjectStore(_bucket.StoreOptions));
@@ -43,7 +43,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     [Fact]
     public async Task Without_write_back_a_failed_upload_is_EIO_at_close_and_fsync_and_is_retried_by_the_next_flush()
     {
-        var (mount, store) = await MountAsync(_folder.Combine("staging"), writeBack: false);
+        var (mount, store) = await MountAsync(_folder.Combine("staging"), WriteBackMode.Off);
         await using var _ = mount;
         using var cleanup = MountCleanup.For(mount.MountPoint);
         var path = Path.Combine(mount.MountPoint, "precious.txt");

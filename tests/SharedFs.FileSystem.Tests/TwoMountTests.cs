@@ -63,6 +63,22 @@ public sealed class TwoMountTests(MountedBucket a) : IClassFixture<MountedBucket
     }
 
     [Fact]
+    public async Task A_chmod_in_B_of_a_file_A_wrote_is_seen_in_A_although_A_can_prove_its_own_copy()
+    {
+        Directory.CreateDirectory(a.PathOf("proven"));
+        for (var i = 0; i < 5; i++) await File.WriteAllTextAsync(a.PathOf($"proven/f{i}"), "mine");
+        a.Sync();
+        // A confirms its own uploads ~2 s later: from then on listings prove them unchanged without a HEAD.
+        await Task.Delay(3500);
+        _ = Directory.GetFiles(a.PathOf("proven"));
+        await EventuallyAsync(() => File.Exists(InB("proven/f3")), "B sees the file");
+        File.SetUnixFileMode(InB("proven/f3"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // Same content, same ETag: only the new Last-Modified tells A's listing that its copy is stale.
+        await EventuallyAsync(() => File.GetUnixFileMode(a.PathOf("proven/f3")) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), "the chmod");
+        foreach (var i in new[] { 0, 1, 2, 4 }) Assert.Equal("mine", await File.ReadAllTextAsync(a.PathOf($"proven/f{i}")));
+    }
+
+    [Fact]
     public async Task A_listing_in_B_shows_As_new_file()
     {
         Directory.CreateDirectory(a.PathOf("listed"));

@@ -19,7 +19,7 @@ public sealed class WriteBackTests : IAsyncLifetime
 
     public Task DisposeAsync() => _workspace.DisposeAsync();
 
-    private async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(bool writeBack = true)
+    private async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(WriteBackMode writeBack = WriteBackMode.On)
     {
         var store = new FaultyStore(new S3ObjectStore(Bucket.StoreOptions));
         var mount = await SharedFsMount.MountAsync(new SharedFsMountOptions
@@ -34,6 +34,14 @@ public sealed class WriteBackTests : IAsyncLifetime
     }
 
     private async Task<bool> InBucketAsync(string key) => (await Bucket.ListKeysAsync(key)).Contains(key);
+
+    /// <summary>Creates and writes the file, then times its close() alone (lookups and writes are not counted).</summary>
+    private static TimeSpan TimeClose(string path, string text)
+    {
+        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 0);
+        stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        return Time(stream.Dispose);
+    }
 
     private static TimeSpan Time(Action action)
     {
@@ -106,9 +114,28 @@ public sealed class WriteBackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_auto_mode_a_lone_close_waits_for_the_bucket_and_a_burst_of_closes_is_queued()
+    {
+        var (mount, store) = await MountAsync(WriteBackMode.Auto);
+        await using var _ = mount;
+        const int delay = 150;
+        store.WriteDelayMilliseconds = delay;
+        var lone = TimeClose(Path.Combine(mount.MountPoint, "lone.txt"), "lone");
+        Assert.True(lone >= TimeSpan.FromMilliseconds(delay), $"the lone close took {lone}");
+        Assert.Equal("lone", await Bucket.GetTextAsync("lone.txt")); // what one request uploaded is there when it answers
+
+        await Task.Delay(1100); // the lone close is history: a new burst starts
+        var closes = Enumerable.Range(0, 10).Select(i => TimeClose(Path.Combine(mount.MountPoint, $"burst{i}.txt"), $"b{i}")).ToList();
+        Assert.All(closes.Take(3), c => Assert.True(c >= TimeSpan.FromMilliseconds(delay), $"closes: {string.Join(", ", closes)}"));
+        Assert.All(closes.Skip(3), c => Assert.True(c < TimeSpan.FromMilliseconds(delay / 2), $"closes: {string.Join(", ", closes)}"));
+        Assert.Equal(0, Posix.SyncDirectory(mount.MountPoint));
+        for (var i = 0; i < 10; i++) Assert.Equal($"b{i}", await Bucket.GetTextAsync($"burst{i}.txt"));
+    }
+
+    [Fact]
     public async Task Without_write_back_close_and_unlink_wait_for_the_bucket()
     {
-        var (mount, store) = await MountAsync(writeBack: false);
+        var (mount, store) = await MountAsync(WriteBackMode.Off);
         await using var _ = mount;
         var path = Path.Combine(mount.MountPoint, "strict.txt");
         store.WriteDelayMilliseconds = SlowMilliseconds;

@@ -32,8 +32,9 @@ internal static class HelpText
           --ready-timeout DURATION         SHAREDFS_READY_TIMEOUT         default 30s
           --stop-timeout DURATION          SHAREDFS_STOP_TIMEOUT          default 25s
           --staging-dir PATH               SHAREDFS_STAGING_DIR           where writes are staged before upload
-          --write-back on|off              SHAREDFS_WRITE_BACK            default on: close() and unlink() return
-                                                                          before the bucket has the change (fsync waits)
+          --write-back auto|on|off         SHAREDFS_WRITE_BACK            when close() and unlink() return before the
+                                                                          bucket has the change (fsync waits): auto (the
+                                                                          default) during bursts only, on always, off never
           --single-child                   signal only the app, not its process group
           -h, --help                       print this help
           -V, --version                    print the version

@@ -1,3 +1,5 @@
+using SharedFs.FileSystem;
+
 namespace SharedFs.Init.Configuration;
 
 /// <summary>The validated configuration. Holds the secret inside <see cref="Credentials"/>, whose ToString hides it.</summary>
@@ -13,8 +15,8 @@ internal sealed record InitSettings
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(25);
     public string? StagingDirectory { get; init; }
-    /// <summary>close() and unlink() return before the upload or delete has reached the bucket (fsync waits).</summary>
-    public bool WriteBack { get; init; } = true;
+    /// <summary>When close() and unlink() return before the upload or delete has reached the bucket (fsync waits).</summary>
+    public WriteBackMode WriteBack { get; init; } = WriteBackMode.Auto;
     /// <summary>Signal only the app's process, not its process group (and do not make it a group leader).</summary>
     public bool SingleChild { get; init; }
     /// <summary>Run as a plain init: no storage, no symlinks.</summary>

@@ -1,3 +1,4 @@
+using SharedFs.FileSystem;
 using SharedFs.Init.Symlinks;
 
 namespace SharedFs.Init.Configuration;
@@ -72,11 +73,12 @@ internal static class SettingsValidator
         if (staging is not null && RelativePathRule.IsSameOrBelow(staging, mount))
             throw Invalid(Setting.StagingDir, $"\"{staging}\" must not be inside the mount \"{mount}\"");
 
-        bool writeBack = raw.WriteBack?.Trim().ToLowerInvariant() switch
+        WriteBackMode writeBack = raw.WriteBack?.Trim().ToLowerInvariant() switch
         {
-            null or "" or "on" or "true" or "yes" or "1" => true,
-            "off" or "false" or "no" or "0" => false,
-            _ => throw Invalid(Setting.WriteBack, $"\"{raw.WriteBack}\" is neither on nor off"),
+            null or "" or "auto" => WriteBackMode.Auto,
+            "on" or "true" or "yes" or "1" => WriteBackMode.On,
+            "off" or "false" or "no" or "0" => WriteBackMode.Off,
+            _ => throw Invalid(Setting.WriteBack, $"\"{raw.WriteBack}\" is not auto, on or off"),
         };
 
         return new InitSettings

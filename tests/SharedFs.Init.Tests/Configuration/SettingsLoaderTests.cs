@@ -108,7 +108,7 @@ public sealed class SettingsLoaderTests
         { "SHAREDFS_STOP_TIMEOUT", "-5s", "not a duration" },
         { "SHAREDFS_REGION", "eu west", "may only contain" },
         { "SHAREDFS_STAGING_DIR", "tmp", "absolute path" },
-        { "SHAREDFS_WRITE_BACK", "sometimes", "neither on nor off" },
+        { "SHAREDFS_WRITE_BACK", "sometimes", "not auto, on or off" },
         { "SCALINGO_SHAREDFS_SYMLINKS", "/etc", "absolute" },
         { "SCALINGO_SHAREDFS_SYMLINKS", "a/../../etc", "\"..\"" },
         { "SCALINGO_SHAREDFS_SYMLINKS", "a//b", "empty segment" },
