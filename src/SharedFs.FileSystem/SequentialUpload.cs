@@ -36,7 +36,8 @@ internal sealed class SequentialUpload
         _staging = staging;
         _key = key;
         _startOptions = options;
-        _uploadId = Task.Run(() => store.StartPartsAsync(key, options, _cancel.Token));
+        // Not cancellable: an upload created on the server but never learned of could not be aborted.
+        _uploadId = Task.Run(() => store.StartPartsAsync(key, options, CancellationToken.None));
     }
 
     /// <summary>The end of what was handed to the bucket: the file must not change before it.</summary>

@@ -95,17 +95,22 @@ public sealed partial class S3ObjectStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Best effort, even when the caller cancelled: otherwise the parts stay stored (and billed) on the server.</summary>
+    /// <summary>
+    /// Retried like any request and never cancelled by the caller, since otherwise the parts stay stored (and
+    /// billed) on the server; a failure in the end is swallowed: the original failure matters more, and a
+    /// lifecycle rule on the bucket cleans up what is left.
+    /// </summary>
     private async Task AbortMultipartAsync(string key, string uploadId)
     {
         try
         {
-            using var timeout = new CancellationTokenSource(_options.RequestTimeout);
-            using var _ = await _s3.SendAsync(new S3Request(HttpMethod.Delete, key).With("uploadId", uploadId), timeout.Token, HttpStatusCode.NotFound).ConfigureAwait(false);
+            await _retry.ExecuteAsync("AbortMultipartUpload", Target(key), async token =>
+            {
+                using var _ = await _s3.SendAsync(new S3Request(HttpMethod.Delete, key).With("uploadId", uploadId), token, HttpStatusCode.NotFound).ConfigureAwait(false);
+            }, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {
-            // The original failure matters more; a lifecycle rule on the bucket cleans up what is left.
         }
     }
 

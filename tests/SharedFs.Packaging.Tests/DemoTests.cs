@@ -43,7 +43,8 @@ public sealed partial class DemoTests : IDisposable
             });
         try
         {
-            await demo.WaitForOutputAsync("Ctrl-C stops everything cleanly", TimeSpan.FromMinutes(2));
+            // Generous: under a full test run the gateway alone can take minutes to start (alone: about 15 s).
+            await demo.WaitForOutputAsync("Ctrl-C stops everything cleanly", TimeSpan.FromMinutes(5));
             var ports = PortsLine().Match(demo.Output);
             Assert.True(ports.Success, demo.Output);
             int portA = int.Parse(ports.Groups[1].Value), portB = int.Parse(ports.Groups[2].Value);
