@@ -110,6 +110,15 @@ wait_object() {
   done
 }
 
+# wait_gone BUCKET KEY: until the object is no longer in the bucket (60 s at most).
+wait_gone() {
+  local deadline=$((SECONDS + 60))
+  while [[ -n $(object_size "$1" "$2") ]]; do
+    ((SECONDS < deadline)) || { echo "$1/$2 is still in the bucket after 60 s" >&2; return 1; }
+    sleep 0.05
+  done
+}
+
 # populate BUCKET PREFIX LOCALDIR: upload a local tree with the plain client (many parallel PUTs).
 populate() {
   rclone_ copy "$3" "bench:$1/$2" --transfers 32 --checkers 32 --no-check-dest --no-traverse -q
