@@ -54,6 +54,18 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
             }
         }
 
+        /// <summary>The last change to each name made since <paramref name="since"/> (null: removed).</summary>
+        public Dictionary<string, bool?> LatestSince(long since)
+        {
+            var latest = new Dictionary<string, bool?>(StringComparer.Ordinal);
+            lock (_lock)
+            {
+                foreach (var (at, name, isDirectory) in _changes)
+                    if (at >= since) latest[name] = isDirectory;
+            }
+            return latest;
+        }
+
         /// <summary>Applies, in order, the changes made since <paramref name="since"/> to a listing's entries.</summary>
         public void ReplaySince(long since, Dictionary<string, ListedEntry> entries)
         {
@@ -91,6 +103,13 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
         var listing = Fresh(directoryPath) ?? await RefreshAsync(directoryPath, int.MaxValue, cancellationToken).ConfigureAwait(false);
         lock (listing!.Lock) return listing.Entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// Our own changes to the directory's names since <paramref name="since"/> (a timestamp taken before
+    /// <see cref="ListAsync"/>): what a caller still working on a listing must apply to stay right.
+    /// </summary>
+    public Dictionary<string, bool?> ChangesSince(string directoryPath, long since) =>
+        _journals.TryGetValue(directoryPath, out var journal) ? journal.LatestSince(since) : [];
 
     /// <summary>The fresh listing's answer, without any request; unknown when there is none.</summary>
     public (bool Known, ListedEntry? Entry) Find(string directoryPath, string name)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SharedFs.Fuse;
 
 namespace SharedFs.FileSystem;
@@ -76,10 +77,12 @@ internal sealed partial class SharedFileSystem
     /// <summary>
     /// The listing plus every entry's attributes (readdirplus). Listings carry no metadata: the missing
     /// attributes are fetched with parallel HEADs (bounded) and cached for the TTL, so that `ls -l` after
-    /// `ls` costs nothing more. Files created here and not yet uploaded are included.
+    /// `ls` costs nothing more. Files created here and not yet uploaded are included, and so are our own
+    /// changes made while the HEADs ran (a queued file uploaded meanwhile has left the open-file table).
     /// </summary>
     private async Task<List<(string Name, NodeInfo Node)>> ListWithAttributesAsync(string path)
     {
+        var started = Stopwatch.GetTimestamp();
         var listed = await _lister.ListAsync(path).ConfigureAwait(false);
         var results = new (string Name, NodeInfo? Node)[listed.Count];
         using var gate = new SemaphoreSlim(ParallelRequests);
@@ -116,7 +119,29 @@ internal sealed partial class SharedFileSystem
             var name = ObjectKeys.Name(open.Path);
             if (!open.Unlinked && names.Add(name)) list.Add((name, open.Current));
         }
+        await ApplyOwnChangesAsync(path, started, list, names).ConfigureAwait(false);
         return list;
+    }
+
+    /// <summary>Our changes journaled since the listing was asked for, applied to what it gave.</summary>
+    private async Task ApplyOwnChangesAsync(string path, long since, List<(string Name, NodeInfo Node)> list, HashSet<string> names)
+    {
+        foreach (var (name, isDirectory) in _lister.ChangesSince(path, since))
+        {
+            var childPath = ObjectKeys.Combine(path, name);
+            if (isDirectory is null)
+            {
+                if (_open.Find(childPath) is { Unlinked: false }) continue;
+                if (names.Remove(name)) list.RemoveAll(entry => entry.Name == name);
+                continue;
+            }
+            if (names.Contains(name)) continue;
+            var node = _open.Find(childPath)?.Current
+                ?? (_attributes.TryGet(childPath, out var cached) ? cached : null)
+                ?? await FetchEntryAsync(childPath, new ListedEntry(name, isDirectory.Value,
+                    isDirectory.Value ? DirectoryForm.Marker : DirectoryForm.None, 0, null, null)).ConfigureAwait(false);
+            if (node is not null && names.Add(name)) list.Add((name, node));
+        }
     }
 
     /// <summary>One HEAD for a listed name; the listing already told whether it is a directory.</summary>

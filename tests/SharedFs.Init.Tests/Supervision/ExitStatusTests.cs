@@ -48,9 +48,8 @@ public sealed class ExitStatusTests
     public async Task Sigwinch_is_forwarded_and_does_not_stop_anything(InitMode mode)
     {
         // The app traps WINCH and exits 42 when it gets it: proves delivery without killing the init.
-        using var init = RunningInit.Start(mode, ["--no-mount", "--", "sh", "-c", "trap 'exit 42' WINCH; while :; do sleep 0.05; done"]);
-        await init.WaitUntilAppStartedAsync();
-        await Task.Delay(300); // let sh install its trap
+        using var init = RunningInit.Start(mode, ["--no-mount", "--", "sh", "-c", "trap 'exit 42' WINCH; echo trapped; while :; do sleep 0.05; done"]);
+        await init.WaitForStdoutAsync("trapped", TimeSpan.FromSeconds(15)); // a fixed delay lost the race under load
         init.Signal(Signals.SIGWINCH);
         Assert.Equal(42, await init.WaitForExitAsync(TimeSpan.FromSeconds(10)));
     }
@@ -60,9 +59,8 @@ public sealed class ExitStatusTests
     [InlineData(InitMode.Subreaper)]
     public async Task App_ignoring_sigterm_is_killed_after_the_stop_timeout(InitMode mode)
     {
-        using var init = RunningInit.Start(mode, ["--no-mount", "--stop-timeout", "1s", "--", "sh", "-c", "trap '' TERM; while :; do sleep 0.05; done"]);
-        await init.WaitUntilAppStartedAsync();
-        await Task.Delay(300);
+        using var init = RunningInit.Start(mode, ["--no-mount", "--stop-timeout", "1s", "--", "sh", "-c", "trap '' TERM; echo trapped; while :; do sleep 0.05; done"]);
+        await init.WaitForStdoutAsync("trapped", TimeSpan.FromSeconds(15));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         init.Signal(Signals.SIGTERM);
         int exit = await init.WaitForExitAsync(TimeSpan.FromSeconds(10));

@@ -80,6 +80,20 @@ internal sealed class RunningInit : IDisposable
         }
     }
 
+    /// <summary>Waits until the app printed <paramref name="text"/>, e.g. once its shell installed a trap.</summary>
+    public async Task WaitForStdoutAsync(string text, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        {
+            if (watch.Elapsed > timeout)
+                throw new TimeoutException($"\"{text}\" did not appear on stdout within {timeout}. stdout:\n{Stdout}\nstderr:\n{Stderr}");
+            if (_process.HasExited)
+                throw new InvalidOperationException($"sharedfs-init exited ({_process.ExitCode}) before \"{text}\" was printed. stderr:\n{Stderr}");
+            await Task.Delay(20);
+        }
+    }
+
     public void Signal(int signal)
     {
         if (Libc.kill(InitPid, signal) != 0) throw new InvalidOperationException($"kill({InitPid}, {signal}) failed: errno {Libc.LastErrno}");
