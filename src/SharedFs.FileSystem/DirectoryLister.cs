@@ -14,7 +14,8 @@ internal sealed record ListedEntry(string Name, bool IsDirectory, DirectoryForm 
 /// unlink, open one after the other) has it listed again in the background rather than asked name by name,
 /// unless it is too big for that. Such a listing never answers "no such name": a file another container has just
 /// created is then seen at once by a lookup that asks for it (a listing made for a readdir, or seeded by our own
-/// mkdir, answers for the whole TTL, as the readdir itself would). Our own changes edit the cached listing.
+/// mkdir, or made for a directory this mount is filling, answers for the whole TTL, as the readdir itself would).
+/// Our own changes edit the cached listing.
 /// Keys that cannot be file names ("a//b", ".", "..", over 255 bytes) are skipped and logged once.
 /// Concurrent listings of one directory share one request sequence.
 /// </summary>
@@ -32,6 +33,7 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     private readonly ConcurrentDictionary<string, bool> _reportedKeys = new(StringComparer.Ordinal);
     // Our own recent changes, by directory: replayed on a listing that was on the wire while they were made.
     private readonly ConcurrentDictionary<string, ChangeJournal> _journals = new(StringComparer.Ordinal);
+    private readonly FillingDirectories _filling = new(maxDirectories);
     // Bumped when a directory (or every directory) is dropped: a listing on the wire meanwhile is not kept.
     private readonly ConcurrentDictionary<string, long> _invalidations = new(StringComparer.Ordinal);
     private long _invalidationsEverywhere;
@@ -100,7 +102,7 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     /// <summary>The whole listing, sorted by name (fresh from the cache, or listed now).</summary>
     public async Task<IReadOnlyList<ListedEntry>> ListAsync(string directoryPath, CancellationToken cancellationToken = default)
     {
-        var listing = Fresh(directoryPath) ?? await RefreshAsync(directoryPath, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        var listing = Fresh(directoryPath) ?? await RefreshAsync(directoryPath, int.MaxValue, answersAbsence: true, cancellationToken).ConfigureAwait(false);
         lock (listing!.Lock) return listing.Entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
 
@@ -149,9 +151,25 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
         if (previous.Name is null || previous.Name == name || now - previous.At > MissWindowTicks) return;
         _ = Task.Run(async () =>
         {
-            try { await RefreshAsync(directoryPath, LookupListingLimit, CancellationToken.None).ConfigureAwait(false); }
+            try { await RefreshAsync(directoryPath, LookupListingLimit, answersAbsence: false, CancellationToken.None).ConfigureAwait(false); }
             catch (Exception) { /* only an optimisation: lookups keep asking name by name */ }
         });
+    }
+
+    /// <summary>This mount created a name in the directory (counted to tell when it is being filled).</summary>
+    public void Created(string directoryPath) => _filling.Created(directoryPath);
+
+    /// <summary>
+    /// In a directory this mount is filling, a lookup not answered by a fresh listing has one made (bounded,
+    /// shared by concurrent lookups) that answers "no such name" for the TTL; elsewhere, or when the directory is
+    /// too big, the answer stays unknown.
+    /// </summary>
+    public async Task<(bool Known, ListedEntry? Entry)> FindWhileFillingAsync(string directoryPath, string name)
+    {
+        if (_ttlTicks <= 0 || !_filling.IsFilling(directoryPath)) return (false, null);
+        if (_tooBig.TryGetValue(directoryPath, out var since) && Stopwatch.GetTimestamp() - since < TooBigMemoryTicks) return (false, null);
+        await RefreshAsync(directoryPath, LookupListingLimit, answersAbsence: true, CancellationToken.None).ConfigureAwait(false);
+        return Find(directoryPath, name);
     }
 
     private Listing? Fresh(string directoryPath) =>
@@ -161,10 +179,10 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     /// Lists the directory, one request sequence for concurrent callers of the same kind; null when it has more
     /// than <paramref name="limit"/> entries (a lookup's bounded listing; a readdir's is not bounded).
     /// </summary>
-    private async Task<Listing?> RefreshAsync(string directoryPath, int limit, CancellationToken cancellationToken)
+    private async Task<Listing?> RefreshAsync(string directoryPath, int limit, bool answersAbsence, CancellationToken cancellationToken)
     {
-        var flightKey = limit == int.MaxValue ? directoryPath : directoryPath + "\0bounded";
-        var flight = _inFlight.GetOrAdd(flightKey, _ => new Lazy<Task<Listing?>>(() => ListFromStoreAsync(directoryPath, limit, cancellationToken)));
+        var flightKey = directoryPath + (limit == int.MaxValue ? "" : answersAbsence ? "\0filling" : "\0bounded");
+        var flight = _inFlight.GetOrAdd(flightKey, _ => new Lazy<Task<Listing?>>(() => ListFromStoreAsync(directoryPath, limit, answersAbsence, cancellationToken)));
         try
         {
             return await flight.Value.ConfigureAwait(false);
@@ -175,7 +193,7 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
         }
     }
 
-    private async Task<Listing?> ListFromStoreAsync(string directoryPath, int limit, CancellationToken cancellationToken)
+    private async Task<Listing?> ListFromStoreAsync(string directoryPath, int limit, bool answersAbsence, CancellationToken cancellationToken)
     {
         var listedAt = Stopwatch.GetTimestamp();
         var invalidationsBefore = (_invalidations.GetValueOrDefault(directoryPath), Interlocked.Read(ref _invalidationsEverywhere));
@@ -214,7 +232,7 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
         foreach (var entry in legacy) entries.TryAdd(entry.Name, entry);
         // What we changed while it was on the wire may be missing from it (or be there when it is gone).
         if (_journals.TryGetValue(directoryPath, out var journal)) journal.ReplaySince(listedAt, entries);
-        var listing = new Listing(entries, listedAt, limit == int.MaxValue ? listedAt + _ttlTicks : listedAt);
+        var listing = new Listing(entries, listedAt, answersAbsence ? listedAt + _ttlTicks : listedAt);
         // Not kept when the directory was dropped meanwhile (removed, or renamed with its parent).
         if (_ttlTicks > 0 && (_invalidations.GetValueOrDefault(directoryPath), Interlocked.Read(ref _invalidationsEverywhere)) == invalidationsBefore)
         {

@@ -88,6 +88,7 @@ internal sealed partial class SharedFileSystem
             if (file.Size > 0 && (flags & OTrunc) != 0) file.Truncate(_staging, 0);
             _versions.Forget(path);
             Changed(path, file.Current);
+            if (existing is null) _lister.Created(ObjectKeys.ParentPath(path));
             return 0;
         });
         if (result == 0)

@@ -106,6 +106,7 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
         // A fresh listing of the parent answers without a request per name: "no such name", or a file whose
         // attributes a HEAD proved unchanged since.
         var (known, listed) = asked ? (false, null) : _lister.Find(parent, name);
+        if (!known && !asked) (known, listed) = await _lister.FindWhileFillingAsync(parent, name).ConfigureAwait(false);
         if (known && _open.Find(path) is null)
         {
             if (listed is null) return null;

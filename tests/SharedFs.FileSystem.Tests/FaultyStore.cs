@@ -4,13 +4,16 @@ namespace SharedFs.FileSystem.Tests;
 
 /// <summary>
 /// The real store, with writes that can be made to fail on demand (an outage of the bucket) or to take longer
-/// (a slow bucket: uploads and deletes visibly in flight).
+/// (a slow bucket: uploads and deletes visibly in flight). Counts the lookups' requests (HEADs and listings).
 /// </summary>
 internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposable
 {
     public volatile bool FailWrites;
     public volatile int WriteDelayMilliseconds;
     public volatile int DeleteDelayMilliseconds;
+    private int _heads, _listings;
+    public int Heads => Volatile.Read(ref _heads);
+    public int Listings => Volatile.Read(ref _listings);
 
     public string Bucket => inner.Bucket;
 
@@ -19,7 +22,11 @@ internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposabl
         if (FailWrites) throw new StorageException(StorageErrorKind.Unavailable, "injected outage");
     }
 
-    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => inner.HeadAsync(key, cancellationToken);
+    public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _heads);
+        return inner.HeadAsync(key, cancellationToken);
+    }
     public Task<int> ReadAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(key, offset, buffer, cancellationToken);
     public Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadWithInfoAsync(key, buffer, cancellationToken);
     public Task<ObjectInfo> DownloadAsync(string key, Stream destination, long offset = 0, CancellationToken cancellationToken = default) => inner.DownloadAsync(key, destination, offset, cancellationToken);
@@ -70,9 +77,16 @@ internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposabl
         await inner.DeleteAsync(key, cancellationToken);
     }
     public Task DeleteManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) => inner.DeleteManyAsync(keys, cancellationToken);
-    public Task<ListPage> ListPageAsync(string prefix, string? delimiter, string? continuationToken, int maxKeys = 1000, CancellationToken cancellationToken = default) =>
-        inner.ListPageAsync(prefix, delimiter, continuationToken, maxKeys, cancellationToken);
-    public IAsyncEnumerable<ListPage> ListAllAsync(string prefix, string? delimiter, CancellationToken cancellationToken = default) => inner.ListAllAsync(prefix, delimiter, cancellationToken);
+    public Task<ListPage> ListPageAsync(string prefix, string? delimiter, string? continuationToken, int maxKeys = 1000, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _listings);
+        return inner.ListPageAsync(prefix, delimiter, continuationToken, maxKeys, cancellationToken);
+    }
+    public IAsyncEnumerable<ListPage> ListAllAsync(string prefix, string? delimiter, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _listings);
+        return inner.ListAllAsync(prefix, delimiter, cancellationToken);
+    }
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
 }

@@ -1,0 +1,90 @@
+using SharedFs.Storage;
+using SharedFs.TestSupport;
+
+namespace SharedFs.FileSystem.Tests;
+
+/// <summary>
+/// A directory this mount is filling (many creations in a row, long after its own mkdir): each creation's
+/// lookup of a name that does not exist yet is answered by one listing per TTL instead of four requests per
+/// name, and a file another container puts there meanwhile is still seen within the TTL.
+/// </summary>
+public sealed class FillingDirectoryTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(1);
+    private readonly MountWorkspace _workspace = new("sharedfs-filling");
+    private TestBucket Bucket => _workspace.Bucket;
+
+    public Task InitializeAsync() => _workspace.InitializeAsync();
+
+    public Task DisposeAsync() => _workspace.DisposeAsync();
+
+    private async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync()
+    {
+        var store = new FaultyStore(new S3ObjectStore(Bucket.StoreOptions));
+        var mount = await SharedFsMount.MountAsync(new SharedFsMountOptions
+        {
+            Store = Bucket.StoreOptions,
+            MountPoint = _workspace.Folder.Combine("mnt"),
+            StagingDirectory = _workspace.Folder.Combine("staging"),
+            UnmountWait = TimeSpan.FromSeconds(2),
+            CacheTtl = Ttl,
+            WriteBack = WriteBackMode.Off, // every close waits: the HEADs counted are the lookups' only
+        }, store);
+        return (mount, store);
+    }
+
+    [Fact]
+    public async Task Creations_in_a_row_cost_one_listing_per_ttl_not_four_requests_per_name()
+    {
+        var (mount, store) = await MountAsync();
+        await using var _ = mount;
+        var directory = Path.Combine(mount.MountPoint, "uploads");
+        Directory.CreateDirectory(directory);
+        await Task.Delay(Ttl * 1.5); // the listing our own mkdir seeded has expired
+
+        const int count = 200;
+        int headsBefore = store.Heads, listingsBefore = store.Listings;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < count; i++) File.WriteAllText(Path.Combine(directory, $"f{i:D4}"), "x");
+        var seconds = watch.Elapsed.TotalSeconds;
+
+        var heads = store.Heads - headsBefore;
+        var listings = store.Listings - listingsBefore;
+        // The first three names are asked for (4 requests each) before the directory counts as being filled.
+        Assert.True(heads <= 3 * 2 + 10, $"{heads} HEADs for {count} creations");
+        Assert.True(listings <= 3 * 2 + (int)Math.Ceiling(seconds / Ttl.TotalSeconds) + 2, $"{listings} listings in {seconds:0.0} s");
+        Assert.Equal(count, Directory.GetFiles(directory).Length);
+    }
+
+    [Fact]
+    public async Task A_file_put_by_another_container_into_a_directory_being_filled_is_seen_within_the_ttl()
+    {
+        var (mount, _) = await MountAsync();
+        await using var __ = mount;
+        var directory = Path.Combine(mount.MountPoint, "shared");
+        Directory.CreateDirectory(directory);
+        using var filling = new CancellationTokenSource();
+        var filler = Task.Run(() =>
+        {
+            for (var i = 0; !filling.IsCancellationRequested; i++) File.WriteAllText(Path.Combine(directory, $"mine-{i:D5}"), "x");
+        });
+        try
+        {
+            await Task.Delay(Ttl); // filling for a while: lookups answered from listings
+            Assert.False(File.Exists(Path.Combine(directory, "theirs.txt")));
+            await Bucket.PutTextAsync("shared/theirs.txt", "from elsewhere");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(directory, "theirs.txt")))
+            {
+                Assert.True(watch.Elapsed < Ttl + TimeSpan.FromSeconds(1), "not seen within TTL + 1 s");
+                await Task.Delay(20);
+            }
+            Assert.Equal("from elsewhere", File.ReadAllText(Path.Combine(directory, "theirs.txt")));
+        }
+        finally
+        {
+            filling.Cancel();
+            await filler;
+        }
+    }
+}
