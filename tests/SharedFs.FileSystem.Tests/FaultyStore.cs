@@ -11,8 +11,10 @@ internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposabl
     public volatile bool FailWrites;
     public volatile int WriteDelayMilliseconds;
     public volatile int DeleteDelayMilliseconds;
-    private int _heads, _listings;
+    private int _heads, _directoryProbes, _listings;
     public int Heads => Volatile.Read(ref _heads);
+    /// <summary>HEADs of a directory marker or legacy folder object: what a lookup of a missing name asks.</summary>
+    public int DirectoryProbes => Volatile.Read(ref _directoryProbes);
     public int Listings => Volatile.Read(ref _listings);
 
     public string Bucket => inner.Bucket;
@@ -25,6 +27,7 @@ internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposabl
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _heads);
+        if (key.EndsWith('/') || key.EndsWith("_$folder$", StringComparison.Ordinal)) Interlocked.Increment(ref _directoryProbes);
         return inner.HeadAsync(key, cancellationToken);
     }
     public Task<int> ReadAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(key, offset, buffer, cancellationToken);
