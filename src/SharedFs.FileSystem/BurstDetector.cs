@@ -27,6 +27,13 @@ internal sealed class BurstDetector(int streak, TimeSpan gap)
         }
     }
 
+    /// <summary>No change has started or ended for <paramref name="span"/>.</summary>
+    public bool QuietFor(TimeSpan span)
+    {
+        var quietTicks = (long)(span.TotalSeconds * Stopwatch.Frequency);
+        lock (_lock) return Stopwatch.GetTimestamp() - _lastEnd >= quietTicks;
+    }
+
     /// <summary>The change has been made (or queued): the gap to the next one counts from now.</summary>
     public void End()
     {
