@@ -30,7 +30,7 @@ public sealed class StreamingUploadTests(MountedBucket fs) : IClassFixture<Mount
             if (DateTime.UtcNow > deadline)
             {
                 var all = (await fs.Bucket.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = fs.Bucket.Name })).MultipartUploads ?? [];
-                Assert.Fail($"not within 20 s: {what} (uploads in progress: {string.Join(", ", all.Select(u => u.Key))}; keys: {string.Join(", ", await fs.Bucket.ListKeysAsync())})");
+                Assert.Fail($"not within 60 s: {what} (uploads in progress: {string.Join(", ", all.Select(u => u.Key))}; keys: {string.Join(", ", await fs.Bucket.ListKeysAsync())})");
             }
             await Task.Delay(100);
         }
