@@ -8,6 +8,7 @@ namespace SharedFs.FileSystem.Tests;
 /// A big file written from its start is uploaded part by part while it is still being written; a write into
 /// what was sent, or an unlink, abandons that upload without leaving parts behind or a wrong object.
 /// </summary>
+[Collection(NoForksElsewhereCollection.Name)]
 public sealed class StreamingUploadTests(MountedBucket fs) : IClassFixture<MountedBucket>
 {
     private const int MiB = 1 << 20;
