@@ -23,20 +23,8 @@ public sealed class DurabilityTests : IAsyncLifetime
         await _bucket.DisposeAsync();
     }
 
-    private async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(string staging, WriteBackMode writeBack = WriteBackMode.On)
-    {
-        Requirements.DevFuse();
-        var store = new FaultyStore(new S3ObjectStore(_bucket.StoreOptions));
-        var mount = await SharedFsMount.MountAsync(new SharedFsMountOptions
-        {
-            Store = _bucket.StoreOptions,
-            MountPoint = _folder.Combine("mnt"),
-            StagingDirectory = staging,
-            UnmountWait = TimeSpan.FromSeconds(2),
-            WriteBack = writeBack,
-        }, store);
-        return (mount, store);
-    }
+    private Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(string staging, WriteBackMode writeBack = WriteBackMode.On) =>
+        FaultyStore.MountAsync(_bucket, _folder.Combine("mnt"), staging, writeBack);
 
     private async Task<bool> ExistsInBucketAsync(string key) => (await _bucket.ListKeysAsync(key)).Contains(key);
 

@@ -1,4 +1,5 @@
 using SharedFs.Storage;
+using SharedFs.TestSupport;
 
 namespace SharedFs.FileSystem.Tests;
 
@@ -18,6 +19,24 @@ internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposabl
     public int Listings => Volatile.Read(ref _listings);
 
     public string Bucket => inner.Bucket;
+
+    /// <summary>Mounts <paramref name="bucket"/> through a new faulty store (the settings tests vary are parameters).</summary>
+    public static async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(TestBucket bucket, string mountPoint, string staging,
+        WriteBackMode writeBack, TimeSpan? cacheTtl = null)
+    {
+        Requirements.DevFuse();
+        var store = new FaultyStore(new S3ObjectStore(bucket.StoreOptions));
+        var mount = await SharedFsMount.MountAsync(new SharedFsMountOptions
+        {
+            Store = bucket.StoreOptions,
+            MountPoint = mountPoint,
+            StagingDirectory = staging,
+            UnmountWait = TimeSpan.FromSeconds(2),
+            CacheTtl = cacheTtl ?? TimeSpan.FromSeconds(1),
+            WriteBack = writeBack,
+        }, store);
+        return (mount, store);
+    }
 
     private void ThrowIfFailing()
     {

@@ -19,19 +19,8 @@ public sealed class WriteBackTests : IAsyncLifetime
 
     public Task DisposeAsync() => _workspace.DisposeAsync();
 
-    private async Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(WriteBackMode writeBack = WriteBackMode.On)
-    {
-        var store = new FaultyStore(new S3ObjectStore(Bucket.StoreOptions));
-        var mount = await SharedFsMount.MountAsync(new SharedFsMountOptions
-        {
-            Store = Bucket.StoreOptions,
-            MountPoint = _workspace.Folder.Combine("mnt"),
-            StagingDirectory = _workspace.Folder.Combine("staging"),
-            UnmountWait = TimeSpan.FromSeconds(2),
-            WriteBack = writeBack,
-        }, store);
-        return (mount, store);
-    }
+    private Task<(SharedFsMount Mount, FaultyStore Store)> MountAsync(WriteBackMode writeBack = WriteBackMode.On) =>
+        FaultyStore.MountAsync(Bucket, _workspace.Folder.Combine("mnt"), _workspace.Folder.Combine("staging"), writeBack);
 
     private async Task<bool> InBucketAsync(string key) => (await Bucket.ListKeysAsync(key)).Contains(key);
 

@@ -67,29 +67,20 @@ internal sealed class RunningInit : IDisposable
     public Task WaitUntilAppStartedAsync() => _started.Task.WaitAsync(TimeSpan.FromSeconds(15));
 
     /// <summary>Waits until stderr contains <paramref name="text"/> (e.g. "mounted bucket" for "sharedfs-init mount").</summary>
-    public async Task WaitForStderrAsync(string text, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!Stderr.Contains(text, StringComparison.Ordinal))
-        {
-            if (watch.Elapsed > timeout)
-                throw new TimeoutException($"\"{text}\" did not appear on sharedfs-init's stderr within {timeout}. stderr:\n{Stderr}");
-            if (_process.HasExited)
-                throw new InvalidOperationException($"sharedfs-init exited ({_process.ExitCode}) before printing \"{text}\". stderr:\n{Stderr}");
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitForStderrAsync(string text, TimeSpan timeout) => WaitForTextAsync(() => Stderr, "stderr", text, timeout);
 
     /// <summary>Waits until the app printed <paramref name="text"/>, e.g. once its shell installed a trap.</summary>
-    public async Task WaitForStdoutAsync(string text, TimeSpan timeout)
+    public Task WaitForStdoutAsync(string text, TimeSpan timeout) => WaitForTextAsync(() => Stdout, "stdout", text, timeout);
+
+    private async Task WaitForTextAsync(Func<string> output, string streamName, string text, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
-        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        while (!output().Contains(text, StringComparison.Ordinal))
         {
             if (watch.Elapsed > timeout)
-                throw new TimeoutException($"\"{text}\" did not appear on stdout within {timeout}. stdout:\n{Stdout}\nstderr:\n{Stderr}");
+                throw new TimeoutException($"\"{text}\" did not appear on {streamName} within {timeout}. stdout:\n{Stdout}\nstderr:\n{Stderr}");
             if (_process.HasExited)
-                throw new InvalidOperationException($"sharedfs-init exited ({_process.ExitCode}) before \"{text}\" was printed. stderr:\n{Stderr}");
+                throw new InvalidOperationException($"sharedfs-init exited ({_process.ExitCode}) before \"{text}\" appeared on {streamName}. stderr:\n{Stderr}");
             await Task.Delay(20);
         }
     }
