@@ -38,12 +38,14 @@ public sealed class FillingDirectoryTests : IAsyncLifetime
         var seconds = watch.Elapsed.TotalSeconds;
 
         // Counted: the probes for a directory of the missing name (a HEAD of the name itself is also made for
-        // each upload, 2.2 s later, so it tells nothing). The first three names are asked for (two probes
-        // each) before the directory counts as being filled.
+        // each upload, 2.2 s later, so it tells nothing), and the listings. Asked name by name, each creation
+        // costs two probes and one listing (400 and 200 here). Filling, they are the first three names' and,
+        // on a loaded machine, those of the few lookups that found the listing they waited for already older
+        // than the TTL; a tenth of that is the bound.
         var probes = store.DirectoryProbes - probesBefore;
         var listings = store.Listings - listingsBefore;
-        Assert.True(probes <= 3 * 2 + 10, $"{probes} directory probes for {count} creations");
-        Assert.True(listings <= 3 * 2 + (int)Math.Ceiling(seconds / Ttl.TotalSeconds) + 2, $"{listings} listings in {seconds:0.0} s");
+        Assert.True(probes <= count / 5, $"{probes} directory probes for {count} creations");
+        Assert.True(listings <= count / 10 + (int)Math.Ceiling(seconds / Ttl.TotalSeconds), $"{listings} listings in {seconds:0.0} s");
         Assert.Equal(count, Directory.GetFiles(directory).Length);
     }
 
