@@ -68,22 +68,19 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
             return latest;
         }
 
-        /// <summary>Applies, in order, the changes made since <paramref name="since"/> to a listing's entries.</summary>
+        /// <summary>Applies the changes made since <paramref name="since"/> to a listing's entries (the last one per name decides).</summary>
         public void ReplaySince(long since, Dictionary<string, ListedEntry> entries)
         {
-            lock (_lock)
+            foreach (var (name, isDirectory) in LatestSince(since))
             {
-                foreach (var (at, name, isDirectory) in _changes)
-                {
-                    if (at < since) continue;
-                    if (isDirectory is { } directory) entries[name] = Entry(name, directory);
-                    else entries.Remove(name);
-                }
+                if (isDirectory is { } directory) entries[name] = Entry(name, directory);
+                else entries.Remove(name);
             }
         }
     }
 
-    private static ListedEntry Entry(string name, bool isDirectory) =>
+    /// <summary>A name this mount made: a file, or a directory with its marker (no size, date or ETag known).</summary>
+    internal static ListedEntry Entry(string name, bool isDirectory) =>
         new(name, isDirectory, isDirectory ? DirectoryForm.Marker : DirectoryForm.None, 0, null, null);
     private readonly long _ttlTicks = (long)(ttl.TotalSeconds * Stopwatch.Frequency);
 
@@ -144,7 +141,7 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     {
         if (_ttlTicks <= 0) return;
         var now = Stopwatch.GetTimestamp();
-        if (_tooBig.TryGetValue(directoryPath, out var since) && now - since < TooBigMemoryTicks) return;
+        if (RecentlyTooBig(directoryPath, now)) return;
         var previous = _lastFound.GetValueOrDefault(directoryPath);
         if (_lastFound.Count > maxDirectories * 4) _lastFound.Clear();
         _lastFound[directoryPath] = (name, now);
@@ -167,10 +164,14 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     public async Task<(bool Known, ListedEntry? Entry)> FindWhileFillingAsync(string directoryPath, string name)
     {
         if (_ttlTicks <= 0 || !_filling.IsFilling(directoryPath)) return (false, null);
-        if (_tooBig.TryGetValue(directoryPath, out var since) && Stopwatch.GetTimestamp() - since < TooBigMemoryTicks) return (false, null);
+        if (RecentlyTooBig(directoryPath, Stopwatch.GetTimestamp())) return (false, null);
         await RefreshAsync(directoryPath, LookupListingLimit, answersAbsence: true, CancellationToken.None).ConfigureAwait(false);
         return Find(directoryPath, name);
     }
+
+    /// <summary>A bounded listing of the directory found more entries than its limit, less than a minute ago.</summary>
+    private bool RecentlyTooBig(string directoryPath, long now) =>
+        _tooBig.TryGetValue(directoryPath, out var since) && now - since < TooBigMemoryTicks;
 
     private Listing? Fresh(string directoryPath) =>
         _cache.TryGetValue(directoryPath, out var listing) && Stopwatch.GetTimestamp() - listing.ListedAt < _ttlTicks ? listing : null;

@@ -139,8 +139,7 @@ internal sealed partial class SharedFileSystem
             if (names.Contains(name)) continue;
             var node = _open.Find(childPath)?.Current
                 ?? (_attributes.TryGet(childPath, out var cached) ? cached : null)
-                ?? await FetchEntryAsync(childPath, new ListedEntry(name, isDirectory.Value,
-                    isDirectory.Value ? DirectoryForm.Marker : DirectoryForm.None, 0, null, null)).ConfigureAwait(false);
+                ?? await FetchEntryAsync(childPath, DirectoryLister.Entry(name, isDirectory.Value)).ConfigureAwait(false);
             if (node is not null && names.Add(name)) list.Add((name, node));
         }
     }
@@ -153,10 +152,7 @@ internal sealed partial class SharedFileSystem
             if (_metadata.TryReuse(childPath, entry) is { } known) return known;
             var info = await _store.HeadAsync(ObjectKeys.FileKey(childPath)).ConfigureAwait(false);
             // Deleted between the listing and the HEAD: leave it out.
-            if (info is null) return null;
-            var node = MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid);
-            _metadata.Remember(childPath, node, info);
-            return node;
+            return info is null ? null : RememberFile(childPath, info);
         }
         var key = entry.Form == DirectoryForm.LegacyFolder
             ? ObjectKeys.FileKey(childPath) + ObjectKeys.FolderSuffix

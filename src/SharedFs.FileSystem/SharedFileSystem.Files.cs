@@ -62,9 +62,7 @@ internal sealed partial class SharedFileSystem
         var buffer = ReadAhead.RentChunk();
         var (info, read) = Wait(_store.ReadWithInfoAsync(key, buffer.AsMemory(0, ReadAhead.ChunkSize)));
         if (info is null) return (null, null); // missing (perhaps a directory) or empty: HEAD tells
-        var node = MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid);
-        _metadata.Remember(path, node, info);
-        return (node, (buffer, read));
+        return (RememberFile(path, info), (buffer, read));
     }
 
     public override int Create(string path, uint mode, ref OpenInfo info)

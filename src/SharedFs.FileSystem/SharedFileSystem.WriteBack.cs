@@ -211,7 +211,7 @@ internal sealed partial class SharedFileSystem
                 if (_open.Find(path) is { IsDirty: true } || _deleting.Contains(key)) return;
                 var info = await _store.HeadAsync(key, _stopping.Token).ConfigureAwait(false);
                 if (info is null || info.ETag != etag) return;
-                _metadata.Remember(path, MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid), info);
+                RememberFile(path, info);
             }
             finally
             {

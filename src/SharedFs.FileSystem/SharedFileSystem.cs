@@ -119,8 +119,7 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
         var file = _deleting.Contains(fileKey) ? null : await _store.HeadAsync(fileKey).ConfigureAwait(false);
         if (file is not null)
         {
-            var node = MetadataCodec.Decode(file, false, DirectoryForm.None, _defaultUid, _defaultGid);
-            _metadata.Remember(path, node, file);
+            var node = RememberFile(path, file);
             if (!known) _lister.FoundByName(parent, name);
             return node;
         }
@@ -143,6 +142,14 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
         if (page.Objects.Count > 0 || page.CommonPrefixes.Count > 0)
             return MetadataCodec.ImplicitDirectory(page.Objects.FirstOrDefault()?.LastModified, _defaultUid, _defaultGid);
         return null;
+    }
+
+    /// <summary>A file's attributes from what the bucket answered (HEAD or GET), kept for listings to prove later.</summary>
+    private NodeInfo RememberFile(string path, ObjectInfo info)
+    {
+        var node = MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid);
+        _metadata.Remember(path, node, info);
+        return node;
     }
 
     /// <summary>After a change to a path: what this mount will answer next (the parent's listing is re-read).</summary>
