@@ -1,26 +1,23 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 
 namespace SharedFs.FileSystem;
 
 /// <summary>
-/// Path → attributes for at most the TTL, so that a burst of lookups costs one HEAD but another machine's change
-/// is seen within the TTL. "Does not exist" is kept much shorter (<see cref="NegativeTtl"/>): it only absorbs the
-/// lookups of one create, so that a file another container uploads is found as soon as it is there.
-/// Size-bounded: expired entries are swept when it grows.
+/// Path → attributes of names that exist, for at most the TTL, so that a burst of stats costs one HEAD but another
+/// machine's change is seen within the TTL. "Does not exist" is never kept: a name another container creates is
+/// found by the next lookup. Size-bounded: expired entries are swept when it grows.
 /// </summary>
 internal sealed class AttributeCache(TimeSpan ttl, int maxEntries = 200_000)
 {
-    public static readonly TimeSpan NegativeTtl = TimeSpan.FromMilliseconds(50);
-
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly long _ttlTicks = (long)(ttl.TotalSeconds * Stopwatch.Frequency);
-    private readonly long _negativeTtlTicks = (long)(Math.Min(ttl.TotalSeconds, NegativeTtl.TotalSeconds) * Stopwatch.Frequency);
 
-    private readonly record struct Entry(NodeInfo? Node, long ExpiresAt);
+    private readonly record struct Entry(NodeInfo Node, long ExpiresAt);
 
-    /// <summary>True when the cache knows the answer: <paramref name="node"/> is null for "does not exist".</summary>
-    public bool TryGet(string path, out NodeInfo? node)
+    /// <summary>True when the cache knows the path's attributes (it never knows that a path does not exist).</summary>
+    public bool TryGet(string path, [NotNullWhen(true)] out NodeInfo? node)
     {
         if (_entries.TryGetValue(path, out var entry) && entry.ExpiresAt > Stopwatch.GetTimestamp())
         {
@@ -31,11 +28,16 @@ internal sealed class AttributeCache(TimeSpan ttl, int maxEntries = 200_000)
         return false;
     }
 
+    /// <summary>Remembers what the path is; null (no such name) only forgets what was known.</summary>
     public void Set(string path, NodeInfo? node)
     {
-        if (_ttlTicks <= 0) return;
+        if (node is null || _ttlTicks <= 0)
+        {
+            _entries.TryRemove(path, out _);
+            return;
+        }
         if (_entries.Count >= maxEntries) Sweep();
-        _entries[path] = new Entry(node, Stopwatch.GetTimestamp() + (node is null ? _negativeTtlTicks : _ttlTicks));
+        _entries[path] = new Entry(node, Stopwatch.GetTimestamp() + _ttlTicks);
     }
 
     public void Remove(string path) => _entries.TryRemove(path, out _);

@@ -9,13 +9,12 @@ internal sealed record ListedEntry(string Name, bool IsDirectory, DirectoryForm 
 
 /// <summary>
 /// Lists a directory with a delimited, paginated listing of its prefix and keeps the names for the TTL, so
-/// that lookups in a directory being worked on need no request: a name absent from a fresh listing does not
-/// exist, a name present is checked against it. A program walking the existing files of a directory (stat,
-/// unlink, open one after the other) has it listed again in the background rather than asked name by name,
-/// unless it is too big for that. Such a listing never answers "no such name": a file another container has just
-/// created is then seen at once by a lookup that asks for it (a listing made for a readdir, or seeded by our own
-/// mkdir, or made for a directory this mount is filling, answers for the whole TTL, as the readdir itself would).
-/// Our own changes edit the cached listing.
+/// that lookups of existing files in a directory being worked on need no request of their own: a name present
+/// in a fresh listing is checked against it. A listing never answers "no such name": a file another container
+/// has just created is seen at once by a lookup that asks the bucket for it. Every readdir lists anew. A program
+/// walking the existing files of a directory (stat, unlink, open one after the other) has it listed again in the
+/// background rather than asked name by name, unless it is too big for that. Our own changes edit the cached
+/// listing.
 /// Keys that cannot be file names ("a//b", ".", "..", over 255 bytes) are skipped and logged once.
 /// Concurrent listings of one directory share one request sequence.
 /// </summary>
@@ -33,7 +32,6 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     private readonly ConcurrentDictionary<string, bool> _reportedKeys = new(StringComparer.Ordinal);
     // Our own recent changes, by directory: replayed on a listing that was on the wire while they were made.
     private readonly ConcurrentDictionary<string, ChangeJournal> _journals = new(StringComparer.Ordinal);
-    private readonly FillingDirectories _filling = new(maxDirectories);
     // Bumped when a directory (or every directory) is dropped: a listing on the wire meanwhile is not kept.
     private readonly ConcurrentDictionary<string, long> _invalidations = new(StringComparer.Ordinal);
     private long _invalidationsEverywhere;
@@ -85,21 +83,22 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     private readonly long _ttlTicks = (long)(ttl.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>The names of one directory at one time, edited by our own changes. Guarded by its own lock.</summary>
-    private sealed class Listing(Dictionary<string, ListedEntry> entries, long listedAt, long answersAbsenceUntil)
+    private sealed class Listing(Dictionary<string, ListedEntry> entries, long listedAt)
     {
         public readonly Lock Lock = new();
         public Dictionary<string, ListedEntry> Entries { get; } = entries;
         public long ListedAt { get; } = listedAt;
-        /// <summary>Until when a name missing from it means "no such name".</summary>
-        public long AnswersAbsenceUntil { get; } = answersAbsenceUntil;
         /// <summary>The names in order, made when first needed after a change.</summary>
         public string[]? Sorted { get; set; }
     }
 
-    /// <summary>The whole listing, sorted by name (fresh from the cache, or listed now).</summary>
+    /// <summary>
+    /// The whole listing, sorted by name, listed now (never a listing made before the call: a name another
+    /// container created just before must be in it).
+    /// </summary>
     public async Task<IReadOnlyList<ListedEntry>> ListAsync(string directoryPath, CancellationToken cancellationToken = default)
     {
-        var listing = Fresh(directoryPath) ?? await RefreshAsync(directoryPath, int.MaxValue, answersAbsence: true, cancellationToken).ConfigureAwait(false);
+        var listing = await ListFromStoreAsync(directoryPath, int.MaxValue, cancellationToken).ConfigureAwait(false);
         lock (listing!.Lock) return listing.Entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
 
@@ -110,13 +109,11 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
     public Dictionary<string, bool?> ChangesSince(string directoryPath, long since) =>
         _journals.TryGetValue(directoryPath, out var journal) ? journal.LatestSince(since) : [];
 
-    /// <summary>The fresh listing's answer, without any request; unknown when there is none.</summary>
-    public (bool Known, ListedEntry? Entry) Find(string directoryPath, string name)
+    /// <summary>The name's entry in a fresh listing, without any request; null when not listed (ask the bucket).</summary>
+    public ListedEntry? Find(string directoryPath, string name)
     {
-        if (Fresh(directoryPath) is not { } listing) return (false, null);
-        ListedEntry? entry;
-        lock (listing.Lock) entry = listing.Entries.GetValueOrDefault(name);
-        return entry is null && Stopwatch.GetTimestamp() >= listing.AnswersAbsenceUntil ? (false, null) : (true, entry);
+        if (Fresh(directoryPath) is not { } listing) return null;
+        lock (listing.Lock) return listing.Entries.GetValueOrDefault(name);
     }
 
     /// <summary>Up to <paramref name="count"/> entries that follow <paramref name="name"/> in a fresh listing (for stat-ahead).</summary>
@@ -148,25 +145,9 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
         if (previous.Name is null || previous.Name == name || now - previous.At > MissWindowTicks) return;
         _ = Task.Run(async () =>
         {
-            try { await RefreshAsync(directoryPath, LookupListingLimit, answersAbsence: false, CancellationToken.None).ConfigureAwait(false); }
+            try { await RefreshAsync(directoryPath, LookupListingLimit, CancellationToken.None).ConfigureAwait(false); }
             catch (Exception) { /* only an optimisation: lookups keep asking name by name */ }
         });
-    }
-
-    /// <summary>This mount created a name in the directory (counted to tell when it is being filled).</summary>
-    public void Created(string directoryPath) => _filling.Created(directoryPath);
-
-    /// <summary>
-    /// In a directory this mount is filling, a lookup not answered by a fresh listing has one made (bounded,
-    /// shared by concurrent lookups) that answers "no such name" for the TTL; elsewhere, or when the directory is
-    /// too big, the answer stays unknown.
-    /// </summary>
-    public async Task<(bool Known, ListedEntry? Entry)> FindWhileFillingAsync(string directoryPath, string name)
-    {
-        if (_ttlTicks <= 0 || !_filling.IsFilling(directoryPath)) return (false, null);
-        if (RecentlyTooBig(directoryPath, Stopwatch.GetTimestamp())) return (false, null);
-        await RefreshAsync(directoryPath, LookupListingLimit, answersAbsence: true, CancellationToken.None).ConfigureAwait(false);
-        return Find(directoryPath, name);
     }
 
     /// <summary>A bounded listing of the directory found more entries than its limit, less than a minute ago.</summary>
@@ -177,13 +158,13 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
         _cache.TryGetValue(directoryPath, out var listing) && Stopwatch.GetTimestamp() - listing.ListedAt < _ttlTicks ? listing : null;
 
     /// <summary>
-    /// Lists the directory, one request sequence for concurrent callers of the same kind; null when it has more
-    /// than <paramref name="limit"/> entries (a lookup's bounded listing; a readdir's is not bounded).
+    /// A bounded background listing for lookups, one request sequence for concurrent callers; null when the
+    /// directory has more than <paramref name="limit"/> entries.
     /// </summary>
-    private async Task<Listing?> RefreshAsync(string directoryPath, int limit, bool answersAbsence, CancellationToken cancellationToken)
+    private async Task<Listing?> RefreshAsync(string directoryPath, int limit, CancellationToken cancellationToken)
     {
-        var flightKey = directoryPath + (limit == int.MaxValue ? "" : answersAbsence ? "\0filling" : "\0bounded");
-        var flight = _inFlight.GetOrAdd(flightKey, _ => new Lazy<Task<Listing?>>(() => ListFromStoreAsync(directoryPath, limit, answersAbsence, cancellationToken)));
+        var flightKey = directoryPath;
+        var flight = _inFlight.GetOrAdd(flightKey, _ => new Lazy<Task<Listing?>>(() => ListFromStoreAsync(directoryPath, limit, cancellationToken)));
         try
         {
             return await flight.Value.ConfigureAwait(false);
@@ -194,7 +175,7 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
         }
     }
 
-    private async Task<Listing?> ListFromStoreAsync(string directoryPath, int limit, bool answersAbsence, CancellationToken cancellationToken)
+    private async Task<Listing?> ListFromStoreAsync(string directoryPath, int limit, CancellationToken cancellationToken)
     {
         var listedAt = Stopwatch.GetTimestamp();
         var invalidationsBefore = (_invalidations.GetValueOrDefault(directoryPath), Interlocked.Read(ref _invalidationsEverywhere));
@@ -233,7 +214,7 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
         foreach (var entry in legacy) entries.TryAdd(entry.Name, entry);
         // What we changed while it was on the wire may be missing from it (or be there when it is gone).
         if (_journals.TryGetValue(directoryPath, out var journal)) journal.ReplaySince(listedAt, entries);
-        var listing = new Listing(entries, listedAt, answersAbsence ? listedAt + _ttlTicks : listedAt);
+        var listing = new Listing(entries, listedAt);
         // Not kept when the directory was dropped meanwhile (removed, or renamed with its parent).
         if (_ttlTicks > 0 && (_invalidations.GetValueOrDefault(directoryPath), Interlocked.Read(ref _invalidationsEverywhere)) == invalidationsBefore)
         {
@@ -254,18 +235,9 @@ internal sealed class DirectoryLister(IObjectStore store, TimeSpan ttl, int maxD
         _cache.TryRemove(directoryPath, out _);
     }
 
-    /// <summary>A directory this mount just made is empty: lookups in it need no request until the TTL ends.</summary>
-    public void SeedEmpty(string directoryPath)
-    {
-        if (_ttlTicks <= 0) return;
-        if (_cache.Count >= maxDirectories) _cache.Clear();
-        var now = Stopwatch.GetTimestamp();
-        _cache[directoryPath] = new Listing(new Dictionary<string, ListedEntry>(StringComparer.Ordinal), now, now + _ttlTicks);
-    }
-
     /// <summary>
     /// Our own change to one name: the cached listing (if any, fresh or not) is edited instead of dropped, so
-    /// that creating many files in a listed directory keeps answering negative lookups from it.
+    /// that it keeps answering lookups of the other names.
     /// </summary>
     public void Update(string directoryPath, string name, bool? isDirectory)
     {

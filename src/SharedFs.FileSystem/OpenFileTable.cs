@@ -8,6 +8,14 @@ internal sealed class FileHandle(OpenFile file, int flags) : IDisposable
     public ReadAhead? ReadAhead { get; set; }
     public Lock Lock { get; } = new();
 
+    /// <summary>
+    /// Something was written, truncated or set through this handle since its open. A close of a handle that changed
+    /// nothing does not upload: a shell redirect (`cmd > file`) opens the file, dup2()s it and closes the first
+    /// descriptor before the data comes, and uploading then would show other containers an empty file.
+    /// </summary>
+    public bool Changed { get => Volatile.Read(ref _changed); set => Volatile.Write(ref _changed, value); }
+    private bool _changed;
+
     public void Dispose()
     {
         lock (Lock)

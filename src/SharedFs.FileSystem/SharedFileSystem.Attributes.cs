@@ -19,10 +19,10 @@ internal sealed partial class SharedFileSystem
     }
 
     public override int ChangeMode(string path, uint mode, ulong? handle) => Guard("chmod", path, () =>
-        UpdateMetadata(path, node => node with { Permissions = mode & FileMode.PermissionMask, ChangeTime = Now() }));
+        UpdateMetadata(path, handle, node => node with { Permissions = mode & FileMode.PermissionMask, ChangeTime = Now() }));
 
     public override int ChangeOwner(string path, uint uid, uint gid, ulong? handle) => Guard("chown", path, () =>
-        UpdateMetadata(path, node => node with
+        UpdateMetadata(path, handle, node => node with
         {
             Uid = uid == uint.MaxValue ? node.Uid : uid,
             Gid = gid == uint.MaxValue ? node.Gid : gid,
@@ -32,7 +32,7 @@ internal sealed partial class SharedFileSystem
     public override int UpdateTimes(string path, TimeSpec access, TimeSpec modify, ulong? handle) => Guard("utimens", path, () =>
     {
         var now = Now();
-        return UpdateMetadata(path, node => node with
+        return UpdateMetadata(path, handle, node => node with
         {
             AccessTime = access.IsOmit ? node.AccessTime : access.IsNow ? now : access,
             ModifyTime = modify.IsOmit ? node.ModifyTime : modify.IsNow ? now : modify,
@@ -44,9 +44,10 @@ internal sealed partial class SharedFileSystem
     /// Rewrites an object's metadata in place (server-side copy onto itself). An open file with pending content
     /// only records the change: its upload carries it. An implicit directory gets a marker.
     /// </summary>
-    private int UpdateMetadata(string path, Func<NodeInfo, NodeInfo> change)
+    private int UpdateMetadata(string path, ulong? handle, Func<NodeInfo, NodeInfo> change)
     {
         if (ObjectKeys.IsRoot(path)) return 0;
+        if (handle is { } h && _open.Handle(h) is { } through) through.Changed = true;
         if (_open.Find(path) is { } open)
         {
             open.UpdateNode(change);

@@ -19,8 +19,6 @@ internal sealed partial class SharedFileSystem
         };
         Wait(_store.UploadAsync(ObjectKeys.DirectoryKey(path), new MemoryStream([], false), 0, MetadataCodec.WriteOptions(node)));
         Changed(path, node);
-        _lister.SeedEmpty(path);
-        _lister.Created(ObjectKeys.ParentPath(path));
         return 0;
     });
 

@@ -86,7 +86,6 @@ internal sealed partial class SharedFileSystem
             if (file.Size > 0 && (flags & OTrunc) != 0) file.Truncate(_staging, 0);
             _versions.Forget(path);
             Changed(path, file.Current);
-            if (existing is null) _lister.Created(ObjectKeys.ParentPath(path));
             return 0;
         });
         if (result == 0)
@@ -130,6 +129,7 @@ internal sealed partial class SharedFileSystem
         if (handle is null) return -Errno.EBADF;
         try
         {
+            handle.Changed = true;
             try
             {
                 handle.File.Write(_staging, _store, offset, data);
@@ -153,6 +153,7 @@ internal sealed partial class SharedFileSystem
         if (size < 0) return -Errno.EINVAL;
         if (handle is { } h && _open.Handle(h) is { } open)
         {
+            open.Changed = true;
             open.File.Truncate(_staging, size);
             return 0;
         }
@@ -177,14 +178,18 @@ internal sealed partial class SharedFileSystem
         }
     });
 
-    /// <summary>close(): in write-back mode the upload starts in the background; otherwise close() waits for it.</summary>
+    /// <summary>
+    /// close(): the upload of what this handle changed; close() waits for it unless write-back is on. A handle that
+    /// changed nothing leaves the upload to the one that did, or to the release of the last one (the dup2() of a shell
+    /// redirect, an empty file created and closed).
+    /// </summary>
     public override int Flush(string path, ref OpenInfo info)
     {
         var handle = _open.Handle(info.Handle);
         if (handle is null) return 0;
         return Guard("flush", path, () =>
         {
-            if (!handle.File.IsDirty) return 0;
+            if (!handle.File.IsDirty || !handle.Changed) return 0;
             Change(deferred =>
             {
                 if (deferred) ScheduleUpload(handle.File);

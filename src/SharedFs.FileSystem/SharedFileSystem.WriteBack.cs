@@ -5,37 +5,20 @@ namespace SharedFs.FileSystem;
 /// <summary>
 /// Write-back: close() and unlink() return once the change is recorded on this mount, and the upload or delete
 /// runs at once in the background (<see cref="WriteBackQueue"/>: parallel across keys, in order per key).
-/// fsync(), fsync of a directory, rename, rmdir and the shutdown flush wait for it. When they are not deferred
-/// (<see cref="WriteBackMode"/>: never, or a lone change in Auto), close() and unlink() wait too and report the
-/// failure. A background upload that fails stays staged and dirty, and is retried with a growing delay until it
+/// fsync(), fsync of a directory, rename, rmdir and the shutdown flush wait for it. Unless write-back is on
+/// (<see cref="WriteBackMode.On"/>, for bulk imports), close() and unlink() wait too and report the failure. A background upload that fails stays staged and dirty, and is retried with a growing delay until it
 /// lands or the mount is flushed at shutdown.
 /// </summary>
 internal sealed partial class SharedFileSystem
 {
     private const int BackgroundParallelism = 16;
-    private readonly BurstDetector _bursts = new(streak: 4, gap: TimeSpan.FromMilliseconds(500));
 
     /// <summary>
-    /// Makes one close or unlink: <paramref name="change"/> is told whether to only queue it (write-back on, or
-    /// a burst in Auto: the fourth change in a row starting within half a second of the previous one's end).
+    /// Makes one close or unlink: <paramref name="change"/> is told whether to only queue it (write-back on, an
+    /// explicit choice for bulk imports) or to wait until the bucket has it (the default).
     /// </summary>
-    private void Change(Action<bool> change)
-    {
-        var defer = _writeBack switch
-        {
-            WriteBackMode.On => true,
-            WriteBackMode.Auto => _bursts.Begin(),
-            _ => false,
-        };
-        try
-        {
-            change(defer);
-        }
-        finally
-        {
-            _bursts.End();
-        }
-    }
+    private void Change(Action<bool> change) => change(_writeBack == WriteBackMode.On);
+
     private const int MaxBackgroundBacklog = 512;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(60);
@@ -189,13 +172,13 @@ internal sealed partial class SharedFileSystem
     }
 
     /// <summary>
-    /// Confirmations yield to a burst of changes and to the uploads it queued: the server's time goes to them
-    /// first (a loop creating 1000 files: ~340 -> ~390/s on the local gateway). They wait at most <see cref="MaxConfirmationDeferral"/>.
+    /// Confirmations yield to queued uploads: the server's time goes to them first. They wait at most
+    /// <see cref="MaxConfirmationDeferral"/>.
     /// </summary>
     private async Task WaitForQuietAsync()
     {
         var deadline = DateTime.UtcNow + MaxConfirmationDeferral;
-        while ((!_bursts.QuietFor(QuietBeforeConfirming) || _queue.Backlog > 0) && DateTime.UtcNow < deadline)
+        while (_queue.Backlog > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(QuietBeforeConfirming, _stopping.Token).ConfigureAwait(false);
     }
 

@@ -96,48 +96,50 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
         ModifyTime = default, ChangeTime = default, AccessTime = default, DirectoryForm = DirectoryForm.Marker,
     };
 
-    /// <summary>Asks the bucket what a path is: a file, a directory marker, an implicit directory or a legacy folder.</summary>
+    /// <summary>
+    /// Asks the bucket what a path is: a file, a directory marker, an implicit directory or a legacy folder, in one
+    /// round trip (the file and the directory forms are asked at once). A fresh listing of the parent may answer
+    /// for a listed file whose attributes a HEAD proved unchanged since; it never answers "no such name".
+    /// </summary>
     /// <param name="asked">An open (close-to-open): the bucket is asked, whatever a listing says.</param>
     private async Task<NodeInfo?> ResolveAsync(string path, bool asked = false)
     {
         var fileKey = ObjectKeys.FileKey(path);
         var parent = ObjectKeys.ParentPath(path);
         var name = ObjectKeys.Name(path);
-        // A fresh listing of the parent answers without a request per name: "no such name", or a file whose
-        // attributes a HEAD proved unchanged since.
-        var (known, listed) = asked ? (false, null) : _lister.Find(parent, name);
-        if (!known && !asked) (known, listed) = await _lister.FindWhileFillingAsync(parent, name).ConfigureAwait(false);
-        if (known && _open.Find(path) is null)
+        var listed = asked ? null : _lister.Find(parent, name);
+        if (listed is not null && _open.Find(path) is null && !_deleting.Contains(fileKey))
         {
-            if (listed is null) return null;
-            if (!listed.IsDirectory && !_deleting.Contains(fileKey) && _metadata.TryReuse(path, listed) is { } unchanged) return unchanged;
-            if (listed.IsDirectory && !_deleting.Contains(fileKey)) return await FetchEntryAsync(path, listed).ConfigureAwait(false);
-            if (!listed.IsDirectory) StatAhead(parent, name);
+            if (!listed.IsDirectory && _metadata.TryReuse(path, listed) is { } unchanged) return unchanged;
+            if (listed.IsDirectory) return await FetchEntryAsync(path, listed).ConfigureAwait(false);
+            StatAhead(parent, name);
         }
 
         // A file whose DELETE is still queued is gone for this mount (a directory of the same name is not).
-        var file = _deleting.Contains(fileKey) ? null : await _store.HeadAsync(fileKey).ConfigureAwait(false);
-        if (file is not null)
+        var file = _deleting.Contains(fileKey) ? Task.FromResult<ObjectInfo?>(null) : _store.HeadAsync(fileKey);
+        var directory = ResolveDirectoryAsync(path);
+        await Task.WhenAll(file, directory).ConfigureAwait(false);
+        if (await file is { } info)
         {
-            var node = RememberFile(path, file);
-            if (!known) _lister.FoundByName(parent, name);
+            var node = RememberFile(path, info);
+            if (listed is null) _lister.FoundByName(parent, name);
             return node;
         }
-        return await ResolveDirectoryAsync(path).ConfigureAwait(false);
+        return await directory;
     }
 
-    /// <summary>Marker, children, legacy folder object: asked at once (one round trip for the common cases).</summary>
+    /// <summary>
+    /// Marker and children, asked at once. A legacy folder object ("dir_$folder$") is only found through a listing
+    /// of its parent (asking for it too would add a request to every lookup of a missing name).
+    /// </summary>
     private async Task<NodeInfo?> ResolveDirectoryAsync(string path)
     {
         var directoryKey = ObjectKeys.DirectoryKey(path);
         var marker = _store.HeadAsync(directoryKey);
         var children = _store.ListPageAsync(directoryKey, null, null, 1);
-        var legacy = _store.HeadAsync(ObjectKeys.FileKey(path) + ObjectKeys.FolderSuffix);
-        await Task.WhenAll(marker, children, legacy).ConfigureAwait(false);
+        await Task.WhenAll(marker, children).ConfigureAwait(false);
         if (await marker is { } markerInfo)
             return MetadataCodec.Decode(markerInfo, true, DirectoryForm.Marker, _defaultUid, _defaultGid);
-        if (await legacy is { } legacyInfo)
-            return MetadataCodec.Decode(legacyInfo, true, DirectoryForm.LegacyFolder, _defaultUid, _defaultGid);
         var page = await children;
         if (page.Objects.Count > 0 || page.CommonPrefixes.Count > 0)
             return MetadataCodec.ImplicitDirectory(page.Objects.FirstOrDefault()?.LastModified, _defaultUid, _defaultGid);

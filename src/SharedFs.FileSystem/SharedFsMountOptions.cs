@@ -15,10 +15,10 @@ public sealed record SharedFsMountOptions
     public uint DefaultUid { get; init; }
     public uint DefaultGid { get; init; }
     /// <summary>
-    /// When close() and unlink() return once the change is staged on this mount and the upload or delete runs in
-    /// the background (fsync waits for it): during bursts (the default), always, or never.
+    /// Off (the default): close() and unlink() return once the bucket has the change. On (bulk imports): once the
+    /// change is staged here and its upload or delete queued (fsync waits for it).
     /// </summary>
-    public WriteBackMode WriteBack { get; init; } = WriteBackMode.Auto;
+    public WriteBackMode WriteBack { get; init; } = WriteBackMode.Off;
     /// <summary>How long a stuck unmount waits for open files before falling back to a lazy unmount.</summary>
     public TimeSpan UnmountWait { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -1,16 +1,14 @@
 namespace SharedFs.FileSystem;
 
-/// <summary>When close() and unlink() return before the bucket has the change.</summary>
+/// <summary>When close() and unlink() return: after the bucket has the change (the default), or before it.</summary>
 public enum WriteBackMode
 {
-    /// <summary>Never: close() and unlink() wait for the bucket and report its failures (as s3fs does).</summary>
+    /// <summary>close() and unlink() return once the bucket has the change, and report its failure (the default).</summary>
     Off,
     /// <summary>
-    /// During bursts only: a lone close() or unlink() waits (what one web request uploads is in the bucket, and so
-    /// visible to every container, when the app answers); the fourth of a streak, each starting within half a
-    /// second of the previous one's end, and the following ones are queued.
+    /// For bulk imports only: close() and unlink() return once the change is staged here and its upload or delete
+    /// queued (fsync() and `sync DIR` still wait). Other containers see each file when its upload lands, and a
+    /// SIGKILL or a crash loses what was still queued.
     /// </summary>
-    Auto,
-    /// <summary>Always: close() and unlink() only queue the change (fsync() waits).</summary>
     On,
 }

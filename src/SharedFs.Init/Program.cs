@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SharedFs.Init.Commands;
 using SharedFs.Init.Configuration;
 using SharedFs.Init.Logging;
+using SharedFs.Init.Native;
 
 namespace SharedFs.Init;
 
@@ -16,6 +17,10 @@ internal static class Program
         // runtime's signal-handling thread, which could change a disposition after the child has reset them all.
         if (args.Length > 0 && args[0] == ArgumentParser.ExecChildFlag)
             return ExecChildCommand.Run(ArgumentParser.Parse(args));
+        // Started from a background shell job (or nohup-like wrapper), the init inherits SIGINT and SIGQUIT
+        // ignored, and the runtime then never delivers them: an init must stop the app on them whatever it inherited.
+        Libc.signal(Libc.SIGINT, 0);
+        Libc.signal(Libc.SIGQUIT, 0);
         Log log = Log.StandardError;
         try
         {

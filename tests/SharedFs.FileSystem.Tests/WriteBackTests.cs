@@ -103,25 +103,6 @@ public sealed class WriteBackTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task In_auto_mode_a_lone_close_waits_for_the_bucket_and_a_burst_of_closes_is_queued()
-    {
-        var (mount, store) = await MountAsync(WriteBackMode.Auto);
-        await using var _ = mount;
-        const int delay = 150;
-        store.WriteDelayMilliseconds = delay;
-        var lone = TimeClose(Path.Combine(mount.MountPoint, "lone.txt"), "lone");
-        Assert.True(lone >= TimeSpan.FromMilliseconds(delay), $"the lone close took {lone}");
-        Assert.Equal("lone", await Bucket.GetTextAsync("lone.txt")); // what one request uploaded is there when it answers
-
-        await Task.Delay(1100); // the lone close is history: a new burst starts
-        var closes = Enumerable.Range(0, 10).Select(i => TimeClose(Path.Combine(mount.MountPoint, $"burst{i}.txt"), $"b{i}")).ToList();
-        Assert.All(closes.Take(3), c => Assert.True(c >= TimeSpan.FromMilliseconds(delay), $"closes: {string.Join(", ", closes)}"));
-        Assert.All(closes.Skip(3), c => Assert.True(c < TimeSpan.FromMilliseconds(delay / 2), $"closes: {string.Join(", ", closes)}"));
-        Assert.Equal(0, Posix.SyncDirectory(mount.MountPoint));
-        for (var i = 0; i < 10; i++) Assert.Equal($"b{i}", await Bucket.GetTextAsync($"burst{i}.txt"));
-    }
-
-    [Fact]
     public async Task Without_write_back_close_and_unlink_wait_for_the_bucket()
     {
         var (mount, store) = await MountAsync(WriteBackMode.Off);

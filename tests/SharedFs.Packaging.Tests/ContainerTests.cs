@@ -76,13 +76,31 @@ public sealed class ContainerTests(TestBucket bucket) : IClassFixture<TestBucket
         Assert.Equal("sharedfs-init", status.Single(l => l.StartsWith("Name:", StringComparison.Ordinal)).Split('\t')[1]);
         Assert.Equal("1", status.Single(l => l.StartsWith("NSpid:", StringComparison.Ordinal)).Split('\t').Last());
 
+        // Another container of the same app: the same binary mounting the same bucket elsewhere.
+        var otherMount = _temp.Combine("other-container");
+        using var other = BackgroundProcess.Start(PublishedBinary.Path, ["mount"], new Dictionary<string, string>
+        {
+            ["SCALINGO_SHAREDFS_CREDENTIALS"] = bucket.Credentials,
+            ["SHAREDFS_ENDPOINT"] = bucket.Gateway.Endpoint.ToString(),
+            ["SHAREDFS_REGION"] = bucket.Gateway.Region,
+            ["SHAREDFS_MOUNT"] = otherMount,
+            ["SHAREDFS_STAGING_DIR"] = _temp.Combine("other-staging"),
+        });
+        await other.WaitForOutputAsync("mounted bucket", TimeSpan.FromSeconds(60));
+        var otherUploads = Path.Combine(otherMount, "public", "uploads");
+        Assert.False(File.Exists(Path.Combine(otherUploads, "photo.txt")));
+
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         using var form = new MultipartFormDataContent { { new ByteArrayContent("uploaded in the container\n"u8.ToArray()), "file", "photo.txt" } };
         var upload = await http.PostAsync("/upload", form);
         Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        // When the app has answered, the bucket and the other container have the file: no retry, no wait.
         Assert.Equal("uploaded in the container\n", await bucket.GetTextAsync("public/uploads/photo.txt"));
+        Assert.Equal("uploaded in the container\n", await File.ReadAllTextAsync(Path.Combine(otherUploads, "photo.txt")));
         Assert.Equal("uploaded in the container\n", await http.GetStringAsync("/uploads/photo.txt"));
 
+        BackgroundProcess.SignalProcess(other.Id, Signals.Terminate);
+        Assert.Equal(0, await other.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         BackgroundProcess.SignalProcess(init, Signals.Terminate);
         var exitCode = await container.WaitForExitAsync(TimeSpan.FromSeconds(60));
 

@@ -62,7 +62,7 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         ["mount-contains-app-root"] = new(2, [Mount, "must not be inside"], new() { [Mount] = "{root}" }),
         ["staging-inside-mount"] = new(2, ["SHAREDFS_STAGING_DIR", "must not be inside"], new() { ["SHAREDFS_STAGING_DIR"] = "{mount}/staging" }),
         ["staging-relative"] = new(2, ["SHAREDFS_STAGING_DIR", "absolute"], new() { ["SHAREDFS_STAGING_DIR"] = "tmp/staging" }),
-        ["write-back-unknown"] = new(2, ["SHAREDFS_WRITE_BACK", "not auto, on or off"], new() { ["SHAREDFS_WRITE_BACK"] = "sometimes" }),
+        ["write-back-unknown"] = new(2, ["SHAREDFS_WRITE_BACK", "is not on or off"], new() { ["SHAREDFS_WRITE_BACK"] = "sometimes" }),
         ["symlink-parent"] = new(2, [Links, ".."], new() { [Links] = "../etc" }),
         ["symlink-absolute"] = new(2, [Links], new() { [Links] = "/etc" }),
         ["symlink-escaping"] = new(2, [Links], new() { [Links] = "public/../../etc" }),

@@ -28,6 +28,44 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
     };
 
     [Fact]
+    public async Task Kill_9_of_the_mount_loses_no_file_whose_close_returned()
+    {
+        using var cleanup = MountCleanup.For(_folder.Path);
+        var mountPoint = _folder.Combine("mnt");
+        var written = new ConcurrentQueue<(string Name, byte[] Bytes, Posix.WriteResult Result)>();
+        using (var mount = InitExecutable.Start(["mount"], Environment(mountPoint, _folder.Combine("staging"))))
+        {
+            await mount.WaitForMountAsync(mountPoint);
+            Directory.CreateDirectory(Path.Combine(mountPoint, "uploads"));
+            using var stop = new CancellationTokenSource();
+            // An app saving uploads one after the other (open, write, close; no fsync), until the mount dies.
+            var app = Task.Factory.StartNew(() =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    var name = $"uploads/u{i}.bin";
+                    var bytes = Data.Bytes(4_000 + i * 997 % 100_000, i);
+                    var result = Posix.WriteFile(Path.Combine(mountPoint, name), bytes);
+                    written.Enqueue((name, bytes, result));
+                    if (!result.Ok) return;
+                }
+            }, TaskCreationOptions.LongRunning);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (written.Count(w => w.Result.Ok) < 25 && DateTime.UtcNow < deadline && !app.IsCompleted) await Task.Delay(10);
+            mount.Signal(9);
+            await mount.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await stop.CancelAsync();
+            await app.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        var closed = written.Where(w => w.Result.Ok).ToList();
+        output.WriteLine($"kill -9 after {closed.Count} closes had returned 0; the next one got {written.LastOrDefault().Result}");
+        Assert.True(closed.Count >= 25, $"only {closed.Count} closes returned before the kill");
+        foreach (var (name, bytes, _) in closed)
+            Assert.True(Data.Sha(bytes) == await BucketCheck.ShaAsync(_bucket, name), $"{name}: its close() returned 0, but the bucket does not have its bytes");
+    }
+
+    [Fact]
     public async Task Kill_9_during_writes_leaves_every_object_old_or_new_and_the_next_start_clears_the_dead_mount()
     {
         using var cleanup = MountCleanup.For(_folder.Path);

@@ -62,6 +62,22 @@ public sealed class TestBucket : IAsyncLifetime, IAsyncDisposable
         return await reader.ReadToEndAsync();
     }
 
+    /// <summary>The object's bytes as a plain S3 client reads them, or null when there is no such key.</summary>
+    public async Task<byte[]?> TryGetBytesAsync(string key)
+    {
+        try
+        {
+            using var response = await Client.GetObjectAsync(Name, key);
+            using var copy = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(copy);
+            return copy.ToArray();
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public async Task DisposeAsync()
     {
         try

@@ -32,9 +32,9 @@ internal static class HelpText
           --ready-timeout DURATION         SHAREDFS_READY_TIMEOUT         default 30s
           --stop-timeout DURATION          SHAREDFS_STOP_TIMEOUT          default 25s
           --staging-dir PATH               SHAREDFS_STAGING_DIR           where writes are staged before upload
-          --write-back auto|on|off         SHAREDFS_WRITE_BACK            when close() and unlink() return before the
-                                                                          bucket has the change (fsync waits): auto (the
-                                                                          default) during bursts only, on always, off never
+          --write-back on|off              SHAREDFS_WRITE_BACK            off (default): close() and unlink() return once
+                                                                          the bucket has the change; on (bulk imports):
+                                                                          once queued (fsync waits; SIGKILL loses the queue)
           --single-child                   signal only the app, not its process group
           -h, --help                       print this help
           -V, --version                    print the version

@@ -16,7 +16,7 @@ internal sealed record InitSettings
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(25);
     public string? StagingDirectory { get; init; }
     /// <summary>When close() and unlink() return before the upload or delete has reached the bucket (fsync waits).</summary>
-    public WriteBackMode WriteBack { get; init; } = WriteBackMode.Auto;
+    public WriteBackMode WriteBack { get; init; } = WriteBackMode.Off;
     /// <summary>Signal only the app's process, not its process group (and do not make it a group leader).</summary>
     public bool SingleChild { get; init; }
     /// <summary>Run as a plain init: no storage, no symlinks.</summary>

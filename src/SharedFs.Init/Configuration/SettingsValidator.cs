@@ -75,10 +75,9 @@ internal static class SettingsValidator
 
         WriteBackMode writeBack = raw.WriteBack?.Trim().ToLowerInvariant() switch
         {
-            null or "" or "auto" => WriteBackMode.Auto,
             "on" or "true" or "yes" or "1" => WriteBackMode.On,
-            "off" or "false" or "no" or "0" => WriteBackMode.Off,
-            _ => throw Invalid(Setting.WriteBack, $"\"{raw.WriteBack}\" is not auto, on or off"),
+            null or "" or "off" or "false" or "no" or "0" => WriteBackMode.Off,
+            _ => throw Invalid(Setting.WriteBack, $"\"{raw.WriteBack}\" is not on or off (off, the default, makes close() wait for the bucket)"),
         };
 
         return new InitSettings

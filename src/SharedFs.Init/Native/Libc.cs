@@ -11,7 +11,7 @@ internal static unsafe partial class Libc
     private const string Lib = "libc";
 
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, ENOEXEC = 8, ECHILD = 10, EACCES = 13;
-    public const int SIGKILL = 9, SIGSTOP = 19, SIGTERM = 15, SIGINT = 2;
+    public const int SIGKILL = 9, SIGSTOP = 19, SIGTERM = 15, SIGINT = 2, SIGQUIT = 3;
     public const int PR_SET_CHILD_SUBREAPER = 36;
     public const int P_ALL = 0;
     public const int WNOHANG = 1, WEXITED = 4, WNOWAIT = 0x01000000;
