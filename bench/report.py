@@ -3,7 +3,9 @@
 
   report.py RESULTS.jsonl META.json OUT_DIR
 
-Writes OUT_DIR/latest.{md,json,svg} (quick-latest.* for QUICK runs) and a dated copy in OUT_DIR/history/.
+Writes OUT_DIR/latest.{md,json,svg} (quick-latest.* for QUICK runs; "-net10ms" and the like added for the
+network profiles, so each profile keeps its own latest results) and a dated copy in OUT_DIR/history/.
+NET runs also get a table of S3 requests per operation, counted from the proxy's request log.
 Ratios are SharedFs's speed-up over the other column: above 1 means SharedFs is better, whether the metric is
 a rate (higher is better: SharedFs ÷ other) or a duration or a size (lower is better: other ÷ SharedFs).
 Only the standard library.
@@ -22,6 +24,10 @@ COLORS = {"sharedfs": "#2b6cb0", "s3fs": "#dd6b20", "rclone": "#38a169", "direct
 def metrics(meta):
     s = meta["sizes"]
     big = human_bytes(s["big_bytes"])
+    net = meta.get("net_rtt_ms", 0) > 0
+    # The targets of the loopback run (issue 8) and of the network runs (issue 16, set for 10 ms a round trip).
+    def t(loopback, network):
+        return network if net else loopback
     # key, label, unit, higher is better, target
     return [
         ("seq_write", "Sequential write %s, until in the bucket" % big, "MB/s", True, ("ceiling", 0.9)),
@@ -29,15 +35,22 @@ def metrics(meta):
         ("seq_read", "Cold sequential read %s" % big, "MB/s", True, ("ceiling", 0.9)),
         ("rand_read", "Random 4 KiB reads (%d s)" % s["rand_seconds"], "IOPS", True, None),
         ("rand_read_p99", "Random 4 KiB reads, p99 latency", "ms", False, None),
-        ("small_create", "%d small files: create" % s["small_files"], "files/s", True, ("s3fs", 10)),
-        ("small_stat", "%d small files: stat" % s["small_files"], "files/s", True, ("s3fs", 3)),
-        ("small_read", "%d small files: read" % s["small_files"], "files/s", True, None),
-        ("small_list", "%d small files: list" % s["small_files"], "ms", False, ("s3fs", 3)),
-        ("small_delete", "%d small files: delete" % s["small_files"], "files/s", True, ("s3fs", 3)),
-        ("ls_wide", "ls -l of %d entries" % s["wide_files"], "s", False, ("s3fs", 3)),
-        ("find_tree", "find over a %s tree" % s["deep"], "s", False, None),
-        ("tar_extract", "Extract a %d-file tarball" % s["tar_files"], "s", False, None),
+        ("small_create", "%d small files: create" % s["small_files"], "files/s", True, t(("s3fs", 10), ("s3fs", 5))),
+        ("small_create_wb", "%d small files: create, SHAREDFS_WRITE_BACK=on" % s["small_files"], "files/s", True,
+         t(None, ("s3fs_of", "small_create", 25))),
+        ("small_stat", "%d small files: stat" % s["small_files"], "files/s", True, t(("s3fs", 3), ("s3fs", 5))),
+        ("small_read", "%d small files: read" % s["small_files"], "files/s", True, t(None, ("s3fs", 3))),
+        ("small_list", "%d small files: list" % s["small_files"], "ms", False, t(("s3fs", 3), None)),
+        ("small_delete", "%d small files: delete" % s["small_files"], "files/s", True, t(("s3fs", 3), ("s3fs", 8))),
+        ("ls_wide", "ls -l of %d entries" % s["wide_files"], "s", False, t(("s3fs", 3), ("s3fs", 5))),
+        ("find_tree", "find over a %s tree" % s["deep"], "s", False, t(None, ("s3fs", 5))),
+        ("tar_extract", "Extract a %d-file tarball" % s["tar_files"], "s", False, t(None, ("s3fs", 4))),
         ("tree_reread", "Re-read it from the other mount", "s", False, None),
+        ("web_rps", "Web app, %d users: upload requests (original + 5 thumbnails)" % s.get("web_clients", 8),
+         "req/s", True, t(None, ("s3fs", 5))),
+        ("web_p50", "Web app: upload request, p50 latency", "ms", False, None),
+        ("web_p99", "Web app: upload request, p99 latency", "ms", False, None),
+        ("web_found", "Web app: reads from the other container that found the file", "%", True, ("all", 100)),
         ("fresh_update", "Freshness: update seen by the other mount", "s", False, ("below", 1.5)),
         ("fresh_new", "Freshness: new file seen by the other mount", "s", False, ("below", 1.5)),
         ("mount_time", "Mount time", "ms", False, None),
@@ -47,6 +60,14 @@ def metrics(meta):
         ("rss_after", "Idle RSS after the workloads", "MiB", False, None),
         ("rss_peak", "Peak RSS (VmHWM)", "MiB", False, None),
     ]
+
+
+# Rows whose S3 requests are counted per operation in NET runs, and the most round trips one operation of
+# SharedFs may wait for in sequence (issue 16's floors: a durable create is a lookup and a PUT).
+ROUND_TRIP_ROWS = [("small_create", "create", 2.2), ("small_stat", "stat", None), ("small_read", "read", 1.2),
+                   ("small_list", "list (whole folder)", None), ("small_delete", "delete", None),
+                   ("ls_wide", "ls -l (per entry)", None), ("find_tree", "find (per entry)", None),
+                   ("tar_extract", "tar -x (per file)", None), ("web_rps", "web upload request", None)]
 
 
 def human_bytes(n):
@@ -77,6 +98,8 @@ def load(records_path, higher_is_better):
                 continue
             r = json.loads(line)
             fs, metric = r["fs"], r["metric"]
+            if "window" in r or fs.startswith("proxycheck:"):
+                continue
             if fs.startswith("direct:"):  # the ceiling: the best plain client, named
                 client = fs.split(":", 1)[1]
                 if "error" in r:
@@ -141,7 +164,7 @@ def build(records_path, meta):
 def judge(target, row, values):
     if target is None:
         return None
-    kind, x = target
+    kind, x = target[0], target[1]
     sf = row["values"]["sharedfs"]
     if kind == "ceiling":
         text, ratio = "≥ %.1f× direct" % x, row["ratios"]["direct"]
@@ -149,6 +172,15 @@ def judge(target, row, values):
     elif kind == "s3fs":
         text, ratio = "≥ %g× s3fs" % x, row["ratios"]["s3fs"]
         ok = None if ratio is None else ratio >= x
+    elif kind == "s3fs_of":  # this row against s3fs's figure of another row
+        other, x = x, target[2]
+        ref = values.get(("s3fs", other))
+        text = "≥ %g× s3fs's %s" % (x, other.replace("_", " "))
+        ratio = None if sf is None or not ref else sf / ref
+        ok = None if ratio is None else ratio >= x
+    elif kind == "all":
+        text = "= %g %%" % x
+        ok = None if sf is None else sf >= x
     elif kind == "below":
         text = "< %g %s" % (x, row["unit"])
         ok = None if sf is None else sf < x
@@ -180,9 +212,15 @@ def ratio_cell(r):
     return "–" if r is None else "%.2f×" % r
 
 
-def markdown(rows, meta, stamp):
+def markdown(rows, meta, stamp, records):
+    rtt = meta.get("net_rtt_ms", 0)
+    network = ("Network profile: **%g ms per round trip** (every tool and the direct client reach the gateway through "
+               "bench/proxy, which delays each byte by half of it each way and each new connection by one round trip)."
+               % rtt) if rtt else "Network profile: **loopback** (no added latency)."
     lines = [
-        "# SharedFs benchmark (%s run, %s)" % (meta["mode"], stamp),
+        "# SharedFs benchmark (%s run, %s, %s)" % (meta["mode"], profile_name(meta), stamp),
+        "",
+        network,
         "",
         "One local Ceph RADOS Gateway (%s), %d CPUs, kernel %s. SharedFs %s (tree %s); %s; %s. Run took %d s."
         % (meta["store"], meta["cpus"], meta["versions"]["kernel"], meta["versions"]["sharedfs"], meta.get("git", "?"),
@@ -207,7 +245,99 @@ def markdown(rows, meta, stamp):
     missed = sum(1 for r in rows if r["target"] and r["target"]["status"] == "missed")
     na = sum(1 for r in rows if r["target"] and r["target"]["status"] == "n/a")
     lines += ["", "Targets: %d met, %d missed, %d not measurable. ↑ higher is better, ↓ lower is better." % (met, missed, na), ""]
+    lines += round_trip_section(meta, records)
+    lines += proxy_check_section(records)
     return "\n".join(lines)
+
+
+def profile_name(meta):
+    rtt = meta.get("net_rtt_ms", 0)
+    return "net %g ms" % rtt if rtt else "loopback"
+
+
+def profile_suffix(meta):
+    rtt = meta.get("net_rtt_ms", 0)
+    return "-net%gms" % rtt if rtt else ""
+
+
+def request_times(meta):
+    """Sorted nanosecond stamps of every request the proxy forwarded (NET runs), or None."""
+    path = meta.get("request_log")
+    if not path or not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return sorted(int(line.split(" ", 1)[0]) for line in f if line.strip())
+
+
+def waves(stamps, rtt_ns):
+    """Requests in a row that had to wait for each other: a new wave starts when a request leaves more than half a
+    round trip after the previous one (requests sent together, or while others were on the wire, share one)."""
+    count, last = 0, None
+    for t in stamps:
+        if last is None or t - last > rtt_ns / 2:
+            count += 1
+        last = t
+    return count
+
+
+def round_trips(meta, records):
+    """{(fs, metric): (requests per op, waited round trips per op)} from the windows of the timed phases."""
+    import bisect
+    stamps = request_times(meta)
+    if stamps is None:
+        return {}
+    rtt_ns = meta["net_rtt_ms"] * 1e6
+    result = {}
+    for r in records:
+        if "window" not in r or not r.get("ops"):
+            continue
+        start, end = r["window"]
+        inside = stamps[bisect.bisect_left(stamps, start):bisect.bisect_right(stamps, end)]
+        key = (r["fs"], r["metric"])
+        value = (len(inside) / r["ops"], waves(inside, rtt_ns) / r["ops"])
+        # A repeated phase keeps its cheapest measurement, like the figures.
+        if key not in result or value[0] < result[key][0]:
+            result[key] = value
+    return result
+
+
+def round_trip_section(meta, records):
+    counts = round_trips(meta, records)
+    if not counts:
+        return []
+    fss = [fs for fs in ("sharedfs", "s3fs", "rclone") if any(k[0] == fs for k in counts)]
+    lines = ["## S3 requests per operation", "",
+             "Counted by the proxy during each timed phase (the harness's own checks go straight to the gateway). "
+             "\"waited\" counts the requests that had to wait for each other: a new one starts when a request leaves "
+             "more than half a round trip after the previous one. Each cell: requests / waited.", "",
+             "| operation | " + " | ".join(TITLES[fs] for fs in fss) + " | SharedFs target (waited) | status |",
+             "| --- | " + " | ".join("---:" for _ in fss) + " | --- | --- |"]
+    for metric, label, limit in ROUND_TRIP_ROWS:
+        cells = []
+        for fs in fss:
+            v = counts.get((fs, metric))
+            cells.append("–" if v is None else "%.2f / %.2f" % v)
+        sf = counts.get(("sharedfs", metric))
+        status = "" if limit is None else ("n/a" if sf is None else ("**met**" if sf[1] <= limit else "**missed**"))
+        lines.append("| %s | %s | %s | %s |" % (label, " | ".join(cells), "" if limit is None else "≤ %g" % limit, status))
+    return lines + [""]
+
+
+def proxy_check_section(records):
+    best = {}
+    for r in records:
+        if r["fs"].startswith("proxycheck:") and "value" in r:
+            key = (r["fs"].split(":", 1)[1], r["metric"])
+            best[key] = max(best.get(key, 0.0), r["value"])
+    if not best:
+        return []
+    lines = ["## The proxy is not the bottleneck", "",
+             "The big file with curl, straight to the gateway and through the proxy with no delay (best of two):", ""]
+    for metric, label in (("seq_write", "PUT"), ("seq_read", "GET")):
+        direct, proxied = best.get(("gateway", metric)), best.get(("proxy", metric))
+        if direct and proxied:
+            lines.append("- %s: %.0f MB/s direct, %.0f MB/s through the proxy (%.0f %%)" % (label, direct, proxied, 100 * proxied / direct))
+    return lines + [""]
 
 
 def svg(rows, meta, stamp):
@@ -268,12 +398,13 @@ def main(records_path, meta_path, out_dir):
     rows = build(records_path, meta)
     with open(records_path) as f:
         raw = [json.loads(line) for line in f if line.strip()]
-    md = markdown(rows, meta, stamp)
-    doc = {"date": now.isoformat(timespec="seconds"), "meta": meta, "rows": rows, "records": raw}
+    md = markdown(rows, meta, stamp, raw)
+    doc = {"date": now.isoformat(timespec="seconds"), "meta": meta, "rows": rows, "records": raw,
+           "requests_per_op": {"%s %s" % k: v for k, v in round_trips(meta, raw).items()}}
     chart = svg(rows, meta, stamp)
-    prefix = "latest" if meta["mode"] == "full" else "quick-latest"
+    prefix = ("latest" if meta["mode"] == "full" else "quick-latest") + profile_suffix(meta)
     os.makedirs(os.path.join(out_dir, "history"), exist_ok=True)
-    dated = os.path.join(out_dir, "history", now.strftime("%Y%m%d-%H%M%S") + "-" + meta["mode"])
+    dated = os.path.join(out_dir, "history", now.strftime("%Y%m%d-%H%M%S") + "-" + meta["mode"] + profile_suffix(meta))
     for base in (os.path.join(out_dir, prefix), dated):
         with open(base + ".md", "w") as f:
             f.write(md + "\n\n![chart](%s.svg)\n" % os.path.basename(base))

@@ -3,6 +3,8 @@
 # Gateway on 127.0.0.1. Prints one table and writes bench/results/latest.{md,json,svg} plus a dated copy.
 #   bench/run.sh            full run (1 GiB file, 1000 small files, 10 000-entry folder…; bluestore)
 #   QUICK=1 bench/run.sh    the same workloads, small sizes (a harness test, about 3 minutes; memstore)
+#   NET=10ms bench/run.sh   every tool (and the direct client) behind a proxy adding 10 ms per round trip
+#                           (NET=2ms likewise; NET=0, the default, is the loopback run)
 # Environment: FILESYSTEMS="sharedfs s3fs rclone" (which to run), SHAREDFS_BIN (default out/sharedfs-init),
 # BENCH_KEEP=1 (keep the scratch folder and logs), CEPH_S3_STORE (override the object store).
 # Must run as root (mounts, drop_caches). See bench/README.md.
@@ -13,13 +15,23 @@ REPO=$(cd "$BENCH/.." && pwd)
 QUICK=${QUICK:-0}
 [[ $QUICK == 1 ]] || QUICK=0
 FILESYSTEMS=${FILESYSTEMS:-sharedfs s3fs rclone}
+NET=${NET:-0}
+case $NET in
+  0 | 0ms) NET_RTT_MS=0 ;;
+  *ms) NET_RTT_MS=${NET%ms} ;;
+  *) NET_RTT_MS=$NET ;;
+esac
+if ! [[ $NET_RTT_MS =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+  echo "bench: NET=$NET is not a round trip in milliseconds (NET=10ms, NET=2ms, or NET=0 for loopback)" >&2
+  exit 2
+fi
 
 if ((QUICK)); then
   BIG_BYTES=$((64 << 20)) RAND_SECONDS=5 SMALL_FILES=100 WIDE_FILES=500
-  DEEP_FANOUT=5 DEEP_FILES=4 TAR_FILES=100 FRESH_ROUNDS=3 INIT_ROUNDS=3
+  DEEP_FANOUT=5 DEEP_FILES=4 TAR_FILES=100 FRESH_ROUNDS=3 INIT_ROUNDS=3 WEB_CLIENTS=8 WEB_UPLOADS=3
 else
   BIG_BYTES=$((1 << 30)) RAND_SECONDS=20 SMALL_FILES=1000 WIDE_FILES=10000
-  DEEP_FANOUT=10 DEEP_FILES=10 TAR_FILES=3000 FRESH_ROUNDS=5 INIT_ROUNDS=5
+  DEEP_FANOUT=10 DEEP_FILES=10 TAR_FILES=3000 FRESH_ROUNDS=5 INIT_ROUNDS=5 WEB_CLIENTS=8 WEB_UPLOADS=25
 fi
 
 source "$BENCH/lib/common.sh"
@@ -57,7 +69,7 @@ trap 'log "interrupted"; exit 130' INT TERM
 
 started=$SECONDS
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-log "mode: $( ((QUICK)) && echo QUICK || echo full ), scratch folder $WORK"
+log "mode: $( ((QUICK)) && echo QUICK || echo full ), network: $( [[ $NET_RTT_MS == 0 ]] && echo loopback || echo "$NET_RTT_MS ms per round trip" ), scratch folder $WORK"
 gateway_up
 prepare_data
 log "data ready: $(du -sh "$WORK/data" | cut -f1)"
@@ -82,11 +94,14 @@ def first(cmd):
     except Exception: return "?"
 meta = {
   "mode": "quick" if $QUICK else "full",
+  "net_rtt_ms": float("$NET_RTT_MS"),
+  "request_log": "$REQUEST_LOG",
   "duration_s": $((SECONDS - started)),
   "store": "$CEPH_S3_STORE",
   "sizes": {"big_bytes": $BIG_BYTES, "rand_seconds": $RAND_SECONDS, "small_files": $SMALL_FILES,
             "wide_files": $WIDE_FILES, "deep": "${DEEP_FANOUT}x${DEEP_FANOUT}x${DEEP_FILES}",
-            "tar_files": $TAR_FILES, "fresh_rounds": $FRESH_ROUNDS},
+            "tar_files": $TAR_FILES, "fresh_rounds": $FRESH_ROUNDS,
+            "web_clients": $WEB_CLIENTS, "web_uploads": $WEB_UPLOADS},
   "versions": {"s3fs": first(["s3fs", "--version"]), "rclone": first(["rclone", "version"]),
                "sharedfs": first(["$SHAREDFS_BIN", "--version"]) if os.access("$SHAREDFS_BIN", os.X_OK) else "not built",
                "ceph": first(["radosgw", "--version"]), "kernel": platform.release()},

@@ -30,7 +30,8 @@ with open(path, "a") as out:
 PY
 }
 
-# record_json FS JSON: every "metric": value pair of a JSON object printed by a helper.
+# record_json FS JSON: every "metric": value pair of a JSON object printed by a helper, and the time window of each
+# phase it timed ("windows": {metric: [start_ns, end_ns, operations]}), for the request counts of NET runs.
 record_json() {
   python3 - "$RESULTS_JSONL" "$1" "$2" <<'PY'
 import json, sys
@@ -38,7 +39,10 @@ path, fs, text = sys.argv[1:4]
 data = json.loads(text)
 with open(path, "a") as out:
     for metric, value in data.items():
-        if isinstance(value, dict) and "error" in value:
+        if metric == "windows":
+            for name, (start, end, ops) in value.items():
+                out.write(json.dumps({"fs": fs, "metric": name, "window": [start, end], "ops": ops}) + "\n")
+        elif isinstance(value, dict) and "error" in value:
             out.write(json.dumps({"fs": fs, "metric": metric, "error": value["error"]}) + "\n")
         elif isinstance(value, (int, float)):
             out.write(json.dumps({"fs": fs, "metric": metric, "value": float(value), "note": ""}) + "\n")

@@ -4,7 +4,10 @@
 
 ACCESS_KEY=BENCHKEY$RANDOM
 SECRET_KEY=bench-secret-$RANDOM$RANDOM
-ENDPOINT=
+ENDPOINT=          # what every tool talks to: the gateway, or the network proxy in front of it (NET)
+ENDPOINT_DIRECT=   # the gateway itself
+ENDPOINT_PROXY0=   # NET only: the same proxy with no delay, to show it is not the bottleneck
+REQUEST_LOG=       # NET only: one line per request the tools sent (nanoseconds, method, target)
 
 # A port base whose whole range (mon BASE, BASE+1, OSDs BASE+10..59, gateway BASE+80) nobody listens on.
 pick_port_base() {
@@ -29,8 +32,47 @@ gateway_up() {
   ENDPOINT=$("$REPO/tests/ceph/ceph-s3.sh" up 2>"$WORK/logs/ceph-up.log" | sed -n 's/^endpoint=//p')
   [[ -n $ENDPOINT ]] || { tail -n 20 "$WORK/logs/ceph-up.log" >&2; die "the Ceph gateway did not start"; }
   tune_gateway
+  ENDPOINT_DIRECT=$ENDPOINT
   log "gateway $ENDPOINT ($CEPH_S3_STORE)"
+  if [[ $NET_RTT_MS != 0 ]]; then
+    build_proxy
+    REQUEST_LOG=$WORK/requests.log
+    ENDPOINT=$(start_proxy "$NET_RTT_MS" "$REQUEST_LOG" net) || die "the network proxy did not start"
+    ENDPOINT_PROXY0=$(start_proxy 0 "" net0) || die "the zero-delay proxy did not start"
+    log "network: every tool reaches the gateway through $ENDPOINT, $NET_RTT_MS ms per round trip"
+  fi
   write_client_configs
+}
+
+# The latency-injecting proxy (bench/proxy): built once per run into the scratch folder.
+build_proxy() {
+  dotnet build "$BENCH/proxy/NetProxy.csproj" -c Release -o "$WORK/proxy" --nologo -v q >"$WORK/logs/proxy-build.log" 2>&1 ||
+    { tail -n 20 "$WORK/logs/proxy-build.log" >&2; die "the network proxy did not build"; }
+}
+
+# start_proxy RTT_MS LOG NAME → its endpoint URL; the PID goes to $WORK/pids/NAME.proxy for the clean-up.
+start_proxy() {
+  local out=$WORK/logs/proxy-$3.out args=(--listen 127.0.0.1:0 --upstream "${ENDPOINT_DIRECT#http://}" --rtt "${1}ms")
+  [[ -n $2 ]] && args+=(--log "$2")
+  mkdir -p "$WORK/pids"
+  "$WORK/proxy/net-proxy" "${args[@]}" >"$out" 2>&1 &
+  echo $! >"$WORK/pids/$3.proxy"
+  local deadline=$((SECONDS + 30)) port=
+  until port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out") && [[ -n $port ]]; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.05
+  done
+  echo "http://127.0.0.1:$port"
+}
+
+stop_proxies() {
+  local f
+  for f in "$WORK"/pids/*.proxy; do
+    [[ -f $f ]] || continue
+    kill -TERM "$(cat "$f")" 2>/dev/null
+    wait "$(cat "$f")" 2>/dev/null
+    rm -f "$f"
+  done
 }
 
 # The gateway's HTTP frontend without TCP_NODELAY holds the last small segment of a response until the client's
@@ -48,6 +90,7 @@ tune_gateway() {
 }
 
 gateway_down() {
+  stop_proxies
   [[ ${GATEWAY_STARTED:-0} == 1 ]] || return 0
   "$REPO/tests/ceph/ceph-s3.sh" down >/dev/null 2>&1 || true
   GATEWAY_STARTED=0
@@ -71,6 +114,13 @@ provider = Ceph
 access_key_id = $ACCESS_KEY
 secret_access_key = $SECRET_KEY
 endpoint = $ENDPOINT
+
+[benchdirect]
+type = s3
+provider = Ceph
+access_key_id = $ACCESS_KEY
+secret_access_key = $SECRET_KEY
+endpoint = ${ENDPOINT_DIRECT:-$ENDPOINT}
 CFG
   (umask 077; echo "$ACCESS_KEY:$SECRET_KEY" >"$WORK/s3fs.passwd")
 }
@@ -91,13 +141,14 @@ make_bucket() { s3cmd_ mb "s3://$1" >/dev/null; }
 warm_gateway() {
   make_bucket bench-warmup || return 1
   local i
-  for i in 1 2 3; do curl_s3 -T "$WORK/data/big" "$ENDPOINT/bench-warmup/warm-$i" -o /dev/null || return 1; done
-  for i in 1 2 3; do curl_s3 -X DELETE "$ENDPOINT/bench-warmup/warm-$i" -o /dev/null || return 1; done
+  for i in 1 2 3; do curl_s3 -T "$WORK/data/big" "$ENDPOINT_DIRECT/bench-warmup/warm-$i" -o /dev/null || return 1; done
+  for i in 1 2 3; do curl_s3 -X DELETE "$ENDPOINT_DIRECT/bench-warmup/warm-$i" -o /dev/null || return 1; done
 }
 
-# Bytes of BUCKET/KEY on the server, empty if it does not exist.
+# Bytes of BUCKET/KEY on the server, empty if it does not exist (asked of the gateway itself: the harness's own
+# polls neither wait for the network nor show in the request counts).
 object_size() {
-  curl_s3 -I "$ENDPOINT/$1/$2" 2>/dev/null | tr -d '\r' |
+  curl_s3 -I "$ENDPOINT_DIRECT/$1/$2" 2>/dev/null | tr -d '\r' |
     awk 'NR == 1 && $2 != 200 { exit } tolower($1) == "content-length:" { print $2 }'
 }
 
@@ -119,7 +170,7 @@ wait_gone() {
   done
 }
 
-# populate BUCKET PREFIX LOCALDIR: upload a local tree with the plain client (many parallel PUTs).
+# populate BUCKET PREFIX LOCALDIR: set-up, straight to the gateway with the plain client (many parallel PUTs).
 populate() {
-  rclone_ copy "$3" "bench:$1/$2" --transfers 32 --checkers 32 --no-check-dest --no-traverse -q
+  rclone_ copy "$3" "benchdirect:$1/$2" --transfers 32 --checkers 32 --no-check-dest --no-traverse -q
 }

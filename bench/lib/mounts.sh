@@ -21,8 +21,9 @@ mount_fs() {
   local logf=$WORK/logs/$name.log
   start=$(now_ns)
   case $tool in
-    sharedfs)
-      SCALINGO_SHAREDFS_CREDENTIALS="$ACCESS_KEY:$SECRET_KEY:$bucket" SHAREDFS_ENDPOINT=$ENDPOINT \
+    sharedfs | sharedfs-wb)
+      SHAREDFS_WRITE_BACK=$([[ $tool == sharedfs-wb ]] && echo on || echo off) \
+        SCALINGO_SHAREDFS_CREDENTIALS="$ACCESS_KEY:$SECRET_KEY:$bucket" SHAREDFS_ENDPOINT=$ENDPOINT \
         SHAREDFS_MOUNT=$mnt SHAREDFS_CACHE_TTL=1s SHAREDFS_STAGING_DIR=$WORK/cache/$name \
         "$SHAREDFS_BIN" mount >>"$logf" 2>&1 &
       pid=$! ;;
@@ -64,7 +65,7 @@ unmount_fs() {
   [[ -f $WORK/pids/$name ]] || return 0
   pid=$(cat "$WORK/pids/$name"); mnt=$(cat "$WORK/pids/$name.mnt"); tool=$(cat "$WORK/pids/$name.tool")
   if alive "$pid"; then
-    if [[ $tool == sharedfs ]]; then kill -TERM "$pid" 2>/dev/null
+    if [[ $tool == sharedfs* ]]; then kill -TERM "$pid" 2>/dev/null
     else fusermount -u "$mnt" 2>/dev/null || umount "$mnt" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
     fi
     local deadline=$((SECONDS + 60))
@@ -90,9 +91,9 @@ unmount_all() {
     while read -r m; do fusermount -u -z "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
 }
 
-# settle NAME: wait until the data closed on NAME is in the bucket. close() already guarantees it for s3fs;
-# SharedFs (write-back) and rclone upload after close(): SharedFs answers fsync of a directory once everything
-# queued below it has landed (`sync DIR`), rclone is asked for its upload queue until it is empty.
+# settle NAME: wait until the data closed on NAME is in the bucket. close() already guarantees it for s3fs and
+# SharedFs (whose `sync DIR` then returns at once); SharedFs with write-back on answers `sync DIR` once everything
+# queued below it has landed, and rclone, which uploads after close(), is asked for its queue until it is empty.
 settle() {
   local cmd; cmd=$(settle_cmd "$1")
   [[ $cmd == true ]] || eval "$cmd"
@@ -100,6 +101,6 @@ settle() {
 
 settle_cmd() {
   if [[ -f $WORK/pids/$1.rc ]]; then echo "python3 $BENCH/lib/fsops.py settle $(cat "$WORK/pids/$1.rc")"
-  elif [[ $(cat "$WORK/pids/$1.tool" 2>/dev/null) == sharedfs ]]; then echo "sync '$(cat "$WORK/pids/$1.mnt")'"
+  elif [[ $(cat "$WORK/pids/$1.tool" 2>/dev/null) == sharedfs* ]]; then echo "sync '$(cat "$WORK/pids/$1.mnt")'"
   else echo true; fi
 }

@@ -38,6 +38,10 @@ prepare_data() {
 }
 
 json_metrics() { python3 -c 'import json, sys; a = sys.argv[1:]; print(json.dumps({a[i]: float(a[i + 1]) for i in range(0, len(a), 2)}))' "$@"; }
+# json_timed METRIC VALUE START_NS OPS: one figure and the window it was measured in (ends now).
+json_timed() {
+  python3 -c 'import json, sys, time; m, v, s, n = sys.argv[1:5]; print(json.dumps({m: float(v), "windows": {m: [int(s), time.time_ns(), int(n)]}}))' "$@"
+}
 
 # ---- the ceiling: the same bytes straight to the server with plain clients (no FUSE) ----
 
@@ -67,10 +71,32 @@ direct_get_rclone() {
   json_metrics seq_read "$(mbps "$BIG_BYTES" "$(elapsed_ms "$s")")"
 }
 
+# NET runs: the same curl PUT and GET of the big file straight to the gateway and through the proxy with no delay;
+# the report shows the proxy is not what limits a transfer.
+proxy_put() { local s; s=$(now_ns); curl_s3 -T "$WORK/data/big" "$2/$1/big-proxycheck" -o /dev/null || return 1; json_metrics seq_write "$(mbps "$BIG_BYTES" "$(elapsed_ms "$s")")"; }
+proxy_get() {
+  drop_caches; local s bytes; s=$(now_ns)
+  bytes=$(curl_s3 "$2/$1/big-proxycheck" | wc -c) || return 1
+  ((bytes == BIG_BYTES)) || { echo "read $bytes bytes" >&2; return 1; }
+  json_metrics seq_read "$(mbps "$BIG_BYTES" "$(elapsed_ms "$s")")"
+}
+
+bench_proxy_check() {
+  local bucket=$1 round
+  for round in 1 2; do
+    run_workload proxycheck:gateway seq_write proxy_put "$bucket" "$ENDPOINT_DIRECT"
+    run_workload proxycheck:gateway seq_read proxy_get "$bucket" "$ENDPOINT_DIRECT"
+    run_workload proxycheck:proxy seq_write proxy_put "$bucket" "$ENDPOINT_PROXY0"
+    run_workload proxycheck:proxy seq_read proxy_get "$bucket" "$ENDPOINT_PROXY0"
+  done
+  curl_s3 -X DELETE "$ENDPOINT_DIRECT/$bucket/big-proxycheck" -o /dev/null
+}
+
 bench_direct() {
   local bucket=bench-direct
   make_bucket "$bucket" || { record_error direct seq_write "bucket creation failed"; return; }
   cat "$WORK/data/big" >/dev/null
+  [[ -n $ENDPOINT_PROXY0 ]] && bench_proxy_check "$bucket"
   local round
   for round in 1 2; do  # best of two: the ceiling should not be lowered by a noisy moment
     run_workload direct:curl seq_write direct_put_curl "$bucket"
@@ -131,7 +157,7 @@ list_wide() {  # MOUNT BUCKET
   lines=$(ls -l "$1/wide" | wc -l)
   ms=$(elapsed_ms "$s")
   ((lines == WIDE_FILES + 1)) || { echo "ls -l showed $((lines - 1)) entries, expected $WIDE_FILES" >&2; return 1; }
-  json_metrics ls_wide "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')"
+  json_timed ls_wide "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')" "$s" "$WIDE_FILES"
 }
 
 find_deep() {  # MOUNT BUCKET
@@ -141,7 +167,7 @@ find_deep() {  # MOUNT BUCKET
   lines=$(find "$1/deep" | wc -l)
   ms=$(elapsed_ms "$s")
   ((lines == DEEP_ENTRIES)) || { echo "find listed $lines entries, expected $DEEP_ENTRIES" >&2; return 1; }
-  json_metrics find_tree "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')"
+  json_timed find_tree "$(awk -v m="$ms" 'BEGIN { print m / 1000 }')" "$s" "$DEEP_ENTRIES"
 }
 
 tar_extract() {  # NAME MOUNT
@@ -150,12 +176,16 @@ tar_extract() {  # NAME MOUNT
   local s; s=$(now_ns)
   tar -xf "$WORK/data/tree.tar" -C "$2/tree" || return 1
   settle "$1" || return 1
-  json_metrics tar_extract "$(awk -v m="$(elapsed_ms "$s")" 'BEGIN { print m / 1000 }')"
+  json_timed tar_extract "$(awk -v m="$(elapsed_ms "$s")" 'BEGIN { print m / 1000 }')" "$s" "$TAR_FILES"
 }
 
 tree_reread() {  # MOUNT (the other mount, freshly mounted)
   drop_caches
   python3 "$BENCH/lib/fsops.py" readtree "$1/tree" "$WORK/data/tree.json"
+}
+
+web_app() {  # MOUNT_A MOUNT_B: two containers of a web app, WEB_CLIENTS users uploading through one, reading through the other
+  python3 "$BENCH/lib/fsops.py" web "$1/web" "$2/web" "$WEB_CLIENTS" "$WEB_UPLOADS"
 }
 
 freshness() {  # MOUNT_A MOUNT_B
@@ -205,12 +235,24 @@ bench_fs() {
   run_workload "$tool" tar_extract tar_extract "$tool-a" "$a"
   remount "$tool" "$bucket" "$b" "$tool-b" && run_workload "$tool" tree_reread tree_reread "$b"
   run_workload "$tool" fresh_update freshness "$a" "$b"
+  run_workload "$tool" web_rps web_app "$a" "$b"
+
+  [[ $tool == sharedfs ]] && bench_write_back "$bucket"
 
   sleep 3
   run_workload "$tool" rss_after rss "$tool-a" rss_after
   run_workload "$tool" rss_peak rss_peak "$tool-a"
   unmount_fs "$tool-b"
   unmount_fs "$tool-a"
+}
+
+# SharedFs only: the small-file create with SHAREDFS_WRITE_BACK=on (bulk imports), on a mount of its own.
+bench_write_back() {
+  local mnt=$WORK/mnt/sharedfs-wb
+  mount_fs sharedfs-wb "$1" "$mnt" sharedfs-wb || { record_error sharedfs small_create_wb "did not mount"; return; }
+  run_workload sharedfs small_create_wb python3 "$BENCH/lib/fsops.py" create "$mnt/small-wb" "$SMALL_FILES" small_create_wb \
+    --settle "$(settle_cmd sharedfs-wb)"
+  unmount_fs sharedfs-wb
 }
 
 # SharedFs only: sharedfs-init as the PID 1 of a container, start to exec and to exit.
