@@ -1,28 +1,25 @@
 namespace SharedFs.Fuse;
 
 /// <summary>
-/// Exceptions that escaped a filesystem callback. They cannot cross into libfuse (that kills the process),
-/// so they become -EIO; the first one is written to stderr so the bug is visible, the rest are only counted.
+/// Exceptions that escaped a filesystem call. They cannot cross into libfuse (that kills the process), so they
+/// become EIO; each is written to stderr with the operation, up to a bound, so the bug is visible.
 /// </summary>
 internal static class CallbackFailures
 {
+    private const int Logged = 20;
     private static long _count;
 
     public static long Count => Interlocked.Read(ref _count);
 
+    /// <summary>Returns EIO (positive) for the reply.</summary>
     public static int Report(string operation, Exception exception)
     {
-        if (Interlocked.Increment(ref _count) == 1)
+        var count = Interlocked.Increment(ref _count);
+        if (count <= Logged)
         {
-            try
-            {
-                Console.Error.WriteLine($"sharedfs-fuse: {operation} threw, answering EIO (further failures are not logged): {exception}");
-            }
-            catch
-            {
-                // stderr may be closed; the EIO answer is what matters.
-            }
+            var more = count == Logged ? " (further failures are counted, not logged)" : "";
+            Console.Error.WriteLine($"sharedfs-fuse: {operation} threw, answering EIO{more}: {exception}");
         }
-        return -Errno.EIO;
+        return Errno.EIO;
     }
 }

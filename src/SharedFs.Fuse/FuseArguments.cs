@@ -4,7 +4,7 @@ using SharedFs.Fuse.Native;
 
 namespace SharedFs.Fuse;
 
-/// <summary>Builds the argv given to fuse_new: the mount (-o) options derived from FuseMountOptions.</summary>
+/// <summary>Builds the argv given to fuse_session_new: the mount (-o) options derived from FuseMountOptions.</summary>
 internal static unsafe class FuseArguments
 {
     /// <summary>The comma-separated -o list; commas and backslashes inside values are escaped for fuse_opt.</summary>

@@ -1,50 +1,75 @@
 namespace SharedFs.Fuse;
 
 /// <summary>
-/// A path-based filesystem served by libfuse3's high-level API. Every callback returns 0 (or a byte count)
-/// on success and a negated errno on failure; the defaults answer ENOSYS. Callbacks run on libfuse's worker
-/// threads, concurrently: implementations must be thread-safe. An exception escaping a callback is turned
-/// into -EIO by the binding (it would otherwise kill the process).
-/// A <c>handle</c> parameter is null when the kernel did not name an open file.
+/// An inode-based filesystem served by libfuse3's low-level API. Inode 1 is the root. Calls run concurrently on
+/// libfuse's workers and may complete later on any thread: nothing below the binding blocks a worker. Errors are
+/// positive errno values (<see cref="FuseError"/>, or the int result of the calls that return no data); the
+/// defaults answer ENOSYS. An exception escaping a call becomes EIO and is logged by the binding.
+/// Every successful entry answer (lookup, create, mkdir, mknod, symlink, link, and each readdirplus entry)
+/// counts one kernel reference to the inode, which <see cref="Forget"/> gives back.
+/// A <c>handle</c> of null means the kernel did not name an open file.
 /// </summary>
 public abstract class FuseFileSystem
 {
-    public virtual int GetAttr(string path, ref FileStat stat, ulong? handle) => -Errno.ENOSYS;
-    public virtual int ReadLink(string path, out string target) { target = ""; return -Errno.ENOSYS; }
-    public virtual int MakeDirectory(string path, uint mode) => -Errno.ENOSYS;
-    public virtual int Unlink(string path) => -Errno.ENOSYS;
-    public virtual int RemoveDirectory(string path) => -Errno.ENOSYS;
-    public virtual int SymbolicLink(string target, string path) => -Errno.ENOSYS;
-    /// <summary>flags: RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2.</summary>
-    public virtual int Rename(string from, string to, uint flags) => -Errno.ENOSYS;
-    public virtual int Link(string from, string to) => -Errno.ENOTSUP;
-    public virtual int ChangeMode(string path, uint mode, ulong? handle) => -Errno.ENOSYS;
-    /// <summary>uint.MaxValue for uid or gid means "leave unchanged".</summary>
-    public virtual int ChangeOwner(string path, uint uid, uint gid, ulong? handle) => -Errno.ENOSYS;
-    public virtual int Truncate(string path, long size, ulong? handle) => -Errno.ENOSYS;
-    public virtual int Open(string path, ref OpenInfo info) => -Errno.ENOSYS;
-    public virtual int Read(string path, Span<byte> buffer, long offset, ref OpenInfo info) => -Errno.ENOSYS;
-    public virtual int Write(string path, ReadOnlySpan<byte> data, long offset, ref OpenInfo info) => -Errno.ENOSYS;
-    public virtual int StatFs(string path, ref FileSystemStats stats) => -Errno.ENOSYS;
-    public virtual int Flush(string path, ref OpenInfo info) => 0;
-    public virtual int Release(string path, ref OpenInfo info) => 0;
-    public virtual int FSync(string path, bool dataOnly, ref OpenInfo info) => 0;
-    /// <summary>fsync(2) of a directory (also what `sync DIR` does).</summary>
-    public virtual int FSyncDirectory(string path, bool dataOnly, ref OpenInfo info) => 0;
-    public virtual int OpenDirectory(string path, ref OpenInfo info) => 0;
-    /// <summary>Lists the whole directory in one call (the binding uses libfuse's offset-0 mode).</summary>
-    public virtual int ReadDirectory(string path, IDirectoryFiller filler, ref OpenInfo info) => -Errno.ENOSYS;
-    public virtual int ReleaseDirectory(string path, ref OpenInfo info) => 0;
-    public virtual int Access(string path, int mask) => 0;
-    public virtual int Create(string path, uint mode, ref OpenInfo info) => -Errno.ENOSYS;
-    public virtual int UpdateTimes(string path, TimeSpec access, TimeSpec modify, ulong? handle) => -Errno.ENOSYS;
-    public virtual int FAllocate(string path, int mode, long offset, long length, ref OpenInfo info) => -Errno.ENOTSUP;
-    public virtual int GetXAttr(string path, string name, Span<byte> value) => -Errno.ENODATA;
-    public virtual int ListXAttr(string path, Span<byte> list) => 0;
-    public virtual int SetXAttr(string path, string name, ReadOnlySpan<byte> value, int flags) => -Errno.ENOTSUP;
-    public virtual int RemoveXAttr(string path, string name) => -Errno.ENOTSUP;
-    /// <summary>Called once when the mount is live.</summary>
+    public const ulong RootInode = 1;
+
+    protected static ValueTask<FuseResult<T>> NotImplemented<T>() => ValueTask.FromResult<FuseResult<T>>(Errno.Fail(Errno.ENOSYS));
+    protected static ValueTask<int> NotImplemented() => ValueTask.FromResult(Errno.ENOSYS);
+
+    /// <summary>Called once, before any request (the kernel connection is negotiated).</summary>
     public virtual void Initialized() { }
     /// <summary>Called once when the session ends (after the kernel unmounted).</summary>
     public virtual void Destroyed() { }
+
+    public virtual ValueTask<FuseResult<FuseEntry>> LookupAsync(FuseContext context, ulong parent, string name) => NotImplemented<FuseEntry>();
+    /// <summary>The kernel dropped <paramref name="count"/> references to the inode. Never answered, never fails.</summary>
+    public virtual void Forget(ulong inode, ulong count) { }
+    public virtual ValueTask<FuseResult<FuseAttributes>> GetAttributesAsync(FuseContext context, ulong inode, ulong? handle) => NotImplemented<FuseAttributes>();
+    public virtual ValueTask<FuseResult<FuseAttributes>> SetAttributesAsync(FuseContext context, ulong inode, AttributeChanges changes, ulong? handle) => NotImplemented<FuseAttributes>();
+    public virtual ValueTask<FuseResult<string>> ReadLinkAsync(FuseContext context, ulong inode) => NotImplemented<string>();
+    public virtual ValueTask<FuseResult<FuseEntry>> MakeNodeAsync(FuseContext context, ulong parent, string name, uint mode, ulong device) => NotImplemented<FuseEntry>();
+    public virtual ValueTask<FuseResult<FuseEntry>> MakeDirectoryAsync(FuseContext context, ulong parent, string name, uint mode) => NotImplemented<FuseEntry>();
+    public virtual ValueTask<int> UnlinkAsync(FuseContext context, ulong parent, string name) => NotImplemented();
+    public virtual ValueTask<int> RemoveDirectoryAsync(FuseContext context, ulong parent, string name) => NotImplemented();
+    public virtual ValueTask<FuseResult<FuseEntry>> SymlinkAsync(FuseContext context, string target, ulong parent, string name) => NotImplemented<FuseEntry>();
+    /// <summary>flags: RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2.</summary>
+    public virtual ValueTask<int> RenameAsync(FuseContext context, ulong parent, string name, ulong newParent, string newName, uint flags) => NotImplemented();
+    public virtual ValueTask<FuseResult<FuseEntry>> LinkAsync(FuseContext context, ulong inode, ulong newParent, string newName) => NotImplemented<FuseEntry>();
+
+    /// <summary>flags: open(2)'s (O_ACCMODE, O_TRUNC, O_APPEND…).</summary>
+    public virtual ValueTask<FuseResult<FuseOpen>> OpenAsync(FuseContext context, ulong inode, int flags) => NotImplemented<FuseOpen>();
+    public virtual ValueTask<FuseResult<(FuseEntry Entry, FuseOpen Open)>> CreateAsync(FuseContext context, ulong parent, string name, uint mode, int flags) =>
+        NotImplemented<(FuseEntry, FuseOpen)>();
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/>; returns the bytes read (fewer at the end).</summary>
+    public virtual ValueTask<FuseResult<int>> ReadAsync(FuseContext context, ulong inode, ulong handle, Memory<byte> buffer, long offset) => NotImplemented<int>();
+    /// <summary>
+    /// Writes are local (the data stays valid only during the call, and nothing here waits for the network):
+    /// returns the bytes written, or a negated errno.
+    /// </summary>
+    public virtual int Write(FuseContext context, ulong inode, ulong handle, ReadOnlySpan<byte> data, long offset) => -Errno.ENOSYS;
+    /// <summary>close(2) of one descriptor of the open file (there may be several: dup, fork).</summary>
+    public virtual ValueTask<int> FlushAsync(FuseContext context, ulong inode, ulong handle) => ValueTask.FromResult(0);
+    /// <summary>The last descriptor of the open file is gone. Its answer reaches nobody (close() has returned).</summary>
+    public virtual ValueTask<int> ReleaseAsync(FuseContext context, ulong inode, ulong handle) => ValueTask.FromResult(0);
+    public virtual ValueTask<int> FSyncAsync(FuseContext context, ulong inode, ulong handle, bool dataOnly) => ValueTask.FromResult(0);
+    public virtual ValueTask<int> AllocateAsync(FuseContext context, ulong inode, ulong handle, int mode, long offset, long length) =>
+        ValueTask.FromResult(Errno.EOPNOTSUPP);
+
+    public virtual ValueTask<FuseResult<FuseOpen>> OpenDirectoryAsync(FuseContext context, ulong inode, int flags) => NotImplemented<FuseOpen>();
+    /// <summary>
+    /// Adds the entries from <paramref name="offset"/> (the index of the first entry not yet returned) to the
+    /// buffer until it is full. With readdirplus each added entry counts a kernel reference.
+    /// </summary>
+    public virtual ValueTask<int> ReadDirectoryAsync(FuseContext context, ulong inode, ulong handle, long offset, DirectoryBuffer buffer) => NotImplemented();
+    public virtual ValueTask<int> ReleaseDirectoryAsync(FuseContext context, ulong inode, ulong handle) => ValueTask.FromResult(0);
+    /// <summary>fsync(2) of a directory (also what `sync DIR` does).</summary>
+    public virtual ValueTask<int> FSyncDirectoryAsync(FuseContext context, ulong inode, ulong handle, bool dataOnly) => ValueTask.FromResult(0);
+
+    public virtual ValueTask<FuseResult<FileSystemStats>> StatFsAsync(FuseContext context, ulong inode) => NotImplemented<FileSystemStats>();
+    /// <summary>flags: XATTR_CREATE = 1, XATTR_REPLACE = 2. The value is a copy the filesystem may keep.</summary>
+    public virtual ValueTask<int> SetExtendedAttributeAsync(FuseContext context, ulong inode, string name, byte[] value, int flags) => NotImplemented();
+    public virtual ValueTask<FuseResult<byte[]>> GetExtendedAttributeAsync(FuseContext context, ulong inode, string name) => NotImplemented<byte[]>();
+    /// <summary>The names, each followed by a NUL byte.</summary>
+    public virtual ValueTask<FuseResult<byte[]>> ListExtendedAttributesAsync(FuseContext context, ulong inode) => NotImplemented<byte[]>();
+    public virtual ValueTask<int> RemoveExtendedAttributeAsync(FuseContext context, ulong inode, string name) => NotImplemented();
 }

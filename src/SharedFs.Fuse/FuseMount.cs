@@ -6,10 +6,10 @@ using SharedFs.Fuse.Native;
 namespace SharedFs.Fuse;
 
 /// <summary>
-/// A live mount of a <see cref="FuseFileSystem"/>: libfuse's multi-threaded loop runs on a dedicated
-/// background thread and its workers call the filesystem concurrently. The loop ends when the kernel drops
-/// the mount (our <see cref="Unmount"/>, or umount/fusermount3 -u from outside); that thread then destroys
-/// the libfuse session and completes <see cref="Completion"/>.
+/// A live mount of a <see cref="FuseFileSystem"/>: libfuse's multi-threaded low-level loop runs on a dedicated
+/// background thread and its workers start the filesystem's calls, which answer whenever they finish. The loop
+/// ends when the kernel drops the mount (our <see cref="Unmount"/>, or umount/fusermount3 -u from outside); that
+/// thread then destroys the libfuse session and completes <see cref="Completion"/>.
 /// </summary>
 public sealed unsafe class FuseMount : IDisposable
 {
@@ -18,13 +18,13 @@ public sealed unsafe class FuseMount : IDisposable
     private static readonly TimeSpan LazyLoopEndGrace = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan BusyRetryInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly MountSession _session;
+    private readonly MountSession _mountSession;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Unmounting and destroying libfuse's session are not thread-safe: every teardown step holds this lock.
     private readonly Lock _teardownLock = new();
-    // InvalidatePath uses the struct fuse concurrently; destroy must wait for those calls to finish.
-    private readonly ReaderWriterLockSlim _fuseInUse = new(LockRecursionPolicy.NoRecursion);
-    private IntPtr _fuse;
+    // Notifications use the session concurrently; destroy must wait for those calls to finish.
+    private readonly ReaderWriterLockSlim _sessionInUse = new(LockRecursionPolicy.NoRecursion);
+    private IntPtr _session;
     private FuseArgs* _args;
     private string? _device;         // major:minor of our mount, to never unmount somebody else's
     private volatile bool _loopEnded;
@@ -34,7 +34,7 @@ public sealed unsafe class FuseMount : IDisposable
     private FuseMount(FuseFileSystem fileSystem, string mountPoint, FuseMountOptions options)
     {
         MountPoint = mountPoint;
-        _session = new MountSession(fileSystem, options);
+        _mountSession = new MountSession(fileSystem, options);
     }
 
     /// <summary>The absolute mount point.</summary>
@@ -58,34 +58,20 @@ public sealed unsafe class FuseMount : IDisposable
         return mount;
     }
 
-    /// <summary>Who issued the request being served; valid only on a libfuse worker inside a callback.</summary>
-    public static FuseRequestContext CurrentContext
-    {
-        get
-        {
-            NativeLibraryResolver.EnsureRegistered();
-            FuseContext* context = LibFuse.GetContext();
-            if (context == null)
-                throw new InvalidOperationException("CurrentContext is only available inside a filesystem callback");
-            return new FuseRequestContext(context->Uid, context->Gid, context->Pid, context->Umask);
-        }
-    }
-
     private void Start()
     {
-        _args = FuseArguments.Create(_session.Options);
-        _fuse = LibFuse.New(_args, FuseOperationsTable.Pointer, (nuint)sizeof(FuseOperations), (void*)_session.HandlePointer);
-        if (_fuse == IntPtr.Zero)
+        _args = FuseArguments.Create(_mountSession.Options);
+        _session = LibFuse.SessionNew(_args, FuseCallbacks.Pointer, (nuint)sizeof(FuseLowLevelOperations), (void*)_mountSession.HandlePointer);
+        if (_session == IntPtr.Zero)
         {
             DestroySession();
             throw new FuseMountException(
-                $"libfuse rejected the options '{FuseArguments.OptionString(_session.Options)}' (its message is on stderr)");
+                $"libfuse rejected the options '{FuseArguments.OptionString(_mountSession.Options)}' (its message is on stderr)");
         }
-        _session.Register(_fuse);
 
         int result;
         fixed (byte* mountPoint = Encoding.UTF8.GetBytes(MountPoint + "\0"))
-            result = LibFuse.Mount(_fuse, mountPoint);
+            result = LibFuse.SessionMount(_session, mountPoint);
         if (result != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -100,26 +86,14 @@ public sealed unsafe class FuseMount : IDisposable
 
     private void WaitUntilLive()
     {
-        Task initialized = _session.Initialized.Task;
+        Task initialized = _mountSession.Initialized.Task;
         Task.WaitAny([initialized, Completion], InitTimeout);
         string? failure =
             initialized.IsCompletedSuccessfully ? null
             : initialized.IsFaulted ? $"the init callback failed: {initialized.Exception!.InnerException!.Message}"
             : Completion.IsCompleted ? "the FUSE session ended before the kernel initialised it"
             : $"the kernel did not initialise the FUSE connection within {InitTimeout.TotalSeconds:0}s";
-        if (failure == null)
-        {
-            try
-            {
-                _session.FileSystem.Initialized();
-                return;
-            }
-            catch (Exception e)
-            {
-                Unmount(TimeSpan.Zero);
-                throw new FuseMountException($"mounting '{MountPoint}' failed: FuseFileSystem.Initialized threw: {e.Message}", e);
-            }
-        }
+        if (failure == null) return;
         Unmount(TimeSpan.Zero);
         throw new FuseMountException($"mounting '{MountPoint}' failed: {failure}");
     }
@@ -131,11 +105,11 @@ public sealed unsafe class FuseMount : IDisposable
         try
         {
             IntPtr config = LibFuse.LoopConfigCreate();
-            uint threads = (uint)_session.Options.MaxThreads;
+            uint threads = (uint)_mountSession.Options.MaxThreads;
             LibFuse.LoopConfigSetMaxThreads(config, threads);
             // Keep idle workers: a new native thread pays the runtime's attach cost on its first callback.
             LibFuse.LoopConfigSetIdleThreads(config, threads);
-            result = LibFuse.LoopMultiThreaded(_fuse, config);
+            result = LibFuse.SessionLoopMultiThreaded(_session, config);
             LibFuse.LoopConfigDestroy(config);
         }
         catch (Exception e)
@@ -216,52 +190,69 @@ public sealed unsafe class FuseMount : IDisposable
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>
-    /// Drops the kernel's cached entry, attributes and pages for <paramref name="path"/> (a path inside the
-    /// filesystem, starting with "/"), so a change made behind the kernel's back is seen before the
-    /// timeouts expire. A path the kernel does not know is ignored. Not from a callback on the same directory.
+    /// Tells the kernel its cached attributes of <paramref name="inode"/> are stale (and its pages too unless
+    /// <paramref name="attributesOnly"/>), so the next use asks again. Safe from inside a call on the same inode only
+    /// for attributes (dropping pages waits for page locks a read or write in progress may hold). An inode the
+    /// kernel does not know is ignored.
     /// </summary>
-    public void InvalidatePath(string path)
+    public void InvalidateInode(ulong inode, bool attributesOnly)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        byte[] utf8 = Encoding.UTF8.GetBytes(path + "\0");
-        _fuseInUse.EnterReadLock();
+        _sessionInUse.EnterReadLock();
         try
         {
-            if (_destroyed || _fuse == IntPtr.Zero) return;
-            fixed (byte* p = utf8)
-                LibFuse.InvalidatePath(_fuse, p); // -ENOENT (unknown to the kernel) and late calls are harmless
+            if (_destroyed || _session == IntPtr.Zero) return;
+            LibFuse.NotifyInvalidateInode(_session, inode, attributesOnly ? -1 : 0, 0); // -ENOENT (unknown) is harmless
         }
         finally
         {
-            _fuseInUse.ExitReadLock();
+            _sessionInUse.ExitReadLock();
         }
     }
 
-    /// <summary>Tears down libfuse's session once: fuse_unmount closes /dev/fuse, fuse_destroy calls Destroyed.</summary>
+    /// <summary>
+    /// Drops the kernel's cached name <paramref name="name"/> in <paramref name="parent"/>. Not from inside a call
+    /// on that directory (the kernel holds its lock while it waits for the answer).
+    /// </summary>
+    public void InvalidateEntry(ulong parent, string name)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(name + "\0");
+        _sessionInUse.EnterReadLock();
+        try
+        {
+            if (_destroyed || _session == IntPtr.Zero) return;
+            fixed (byte* p = utf8)
+                LibFuse.NotifyInvalidateEntry(_session, parent, p, (nuint)(utf8.Length - 1));
+        }
+        finally
+        {
+            _sessionInUse.ExitReadLock();
+        }
+    }
+
+    /// <summary>Tears down libfuse's session once: fuse_session_unmount closes /dev/fuse, fuse_session_destroy calls Destroyed.</summary>
     private void DestroySession()
     {
         lock (_teardownLock)
         {
-            _fuseInUse.EnterWriteLock();
+            _sessionInUse.EnterWriteLock();
             try
             {
                 if (_destroyed) return;
                 _destroyed = true;
-                if (_fuse != IntPtr.Zero)
+                if (_session != IntPtr.Zero)
                 {
                     // Unmounts only if the kernel still has the mount (libfuse checks the device first).
-                    LibFuse.Unmount(_fuse);
-                    LibFuse.Destroy(_fuse);
-                    MountSession.Unregister(_fuse);
-                    _fuse = IntPtr.Zero;
+                    LibFuse.SessionUnmount(_session);
+                    LibFuse.SessionDestroy(_session); // calls the filesystem's Destroyed
+                    _session = IntPtr.Zero;
                 }
                 FuseArguments.Free(_args);
                 _args = null;
-                _session.Dispose();
+                _mountSession.Dispose();
             }
             finally
             {
-                _fuseInUse.ExitWriteLock();
+                _sessionInUse.ExitWriteLock();
             }
         }
     }

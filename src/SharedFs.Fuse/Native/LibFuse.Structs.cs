@@ -53,7 +53,7 @@ internal struct NativeStatVfs
 [StructLayout(LayoutKind.Explicit, Size = 40)]
 internal struct NativeFileInfo
 {
-    public const uint DirectIoBit = 1u << 1, KeepCacheBit = 1u << 2;
+    public const uint DirectIoBit = 1u << 1, KeepCacheBit = 1u << 2, FlushBit = 1u << 3;
 
     [FieldOffset(0)] public int Flags;
     [FieldOffset(4)] public uint Bits;
@@ -62,42 +62,42 @@ internal struct NativeFileInfo
     [FieldOffset(32)] public uint PollEvents;
 }
 
-/// <summary>struct fuse_config (3.14): written by the init callback.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct FuseConfig
+/// <summary>struct fuse_entry_param (176 bytes): the answer to a lookup, and to every call that makes a name.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 176)]
+internal struct NativeEntryParam
 {
-    public int SetGid;
-    public uint Gid;
-    public int SetUid;
+    [FieldOffset(0)] public ulong Ino;
+    [FieldOffset(8)] public ulong Generation;
+    [FieldOffset(16)] public NativeStat Attr;
+    [FieldOffset(160)] public double AttrTimeout;
+    [FieldOffset(168)] public double EntryTimeout;
+}
+
+/// <summary>struct fuse_ctx: who issued a request.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NativeRequestContext
+{
     public uint Uid;
-    public int SetMode;
+    public uint Gid;
+    public int Pid;
     public uint Umask;
-    public double EntryTimeout;
-    public double NegativeTimeout;
-    public double AttrTimeout;
-    public int Intr;
-    public int IntrSignal;
-    public int Remember;
-    public int HardRemove;
-    public int UseIno;
-    public int ReaddirIno;
-    public int DirectIo;
-    public int KernelCache;
-    public int AutoCache;
-    public int NoRofdFlush;
-    public int AcAttrTimeoutSet;
-    public double AcAttrTimeout;
-    public int NullPathOk;
-    public int ShowHelp;
-    public IntPtr Modules;
-    public int Debug;
+}
+
+/// <summary>struct fuse_forget_data: one inode of a batch forget.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NativeForget
+{
+    public ulong Ino;
+    public ulong Count;
 }
 
 /// <summary>struct fuse_conn_info (3.14, 128 bytes): negotiated in the init callback.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct FuseConnInfo
 {
-    public const uint CapAsyncRead = 1u << 0, CapReaddirPlus = 1u << 13, CapReaddirPlusAuto = 1u << 14;
+    public const uint CapAsyncRead = 1u << 0, CapAtomicOTrunc = 1u << 3, CapAutoInvalData = 1u << 12,
+        CapReaddirPlus = 1u << 13, CapReaddirPlusAuto = 1u << 14, CapParallelDirops = 1u << 18,
+        CapHandleKillPriv = 1u << 20;
 
     public uint ProtoMajor;
     public uint ProtoMinor;
@@ -112,76 +112,11 @@ internal unsafe struct FuseConnInfo
     public fixed uint Reserved[22];
 }
 
-/// <summary>struct fuse_context: who issued the request being served on this thread.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct FuseContext
-{
-    public IntPtr Fuse;
-    public uint Uid;
-    public uint Gid;
-    public int Pid;
-    public IntPtr PrivateData;
-    public uint Umask;
-}
-
-/// <summary>struct fuse_args: argv handed to fuse_new (strings owned by libfuse via fuse_opt_add_arg).</summary>
+/// <summary>struct fuse_args: argv handed to fuse_session_new (strings owned by libfuse via fuse_opt_add_arg).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct FuseArgs
 {
     public int Argc;
     public IntPtr Argv;
     public int Allocated;
-}
-
-/// <summary>
-/// struct fuse_operations for 3.14: 42 function pointers in header order (getattr … lseek).
-/// Unused slots stay null so libfuse answers ENOSYS for them itself.
-/// </summary>
-[StructLayout(LayoutKind.Sequential)]
-internal unsafe struct FuseOperations
-{
-    public const int MemberCount = 42;
-
-    public delegate* unmanaged[Cdecl]<byte*, NativeStat*, NativeFileInfo*, int> GetAttr;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, nuint, int> ReadLink;
-    public IntPtr MkNod;
-    public delegate* unmanaged[Cdecl]<byte*, uint, int> MkDir;
-    public delegate* unmanaged[Cdecl]<byte*, int> Unlink;
-    public delegate* unmanaged[Cdecl]<byte*, int> RmDir;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, int> Symlink;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, uint, int> Rename;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, int> Link;
-    public delegate* unmanaged[Cdecl]<byte*, uint, NativeFileInfo*, int> Chmod;
-    public delegate* unmanaged[Cdecl]<byte*, uint, uint, NativeFileInfo*, int> Chown;
-    public delegate* unmanaged[Cdecl]<byte*, long, NativeFileInfo*, int> Truncate;
-    public delegate* unmanaged[Cdecl]<byte*, NativeFileInfo*, int> Open;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, NativeFileInfo*, int> Read;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, NativeFileInfo*, int> Write;
-    public delegate* unmanaged[Cdecl]<byte*, NativeStatVfs*, int> StatFs;
-    public delegate* unmanaged[Cdecl]<byte*, NativeFileInfo*, int> Flush;
-    public delegate* unmanaged[Cdecl]<byte*, NativeFileInfo*, int> Release;
-    public delegate* unmanaged[Cdecl]<byte*, int, NativeFileInfo*, int> FSync;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, byte*, nuint, int, int> SetXAttr;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, byte*, nuint, int> GetXAttr;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, nuint, int> ListXAttr;
-    public delegate* unmanaged[Cdecl]<byte*, byte*, int> RemoveXAttr;
-    public delegate* unmanaged[Cdecl]<byte*, NativeFileInfo*, int> OpenDir;
-    public delegate* unmanaged[Cdecl]<byte*, void*, delegate* unmanaged[Cdecl]<void*, byte*, NativeStat*, long, int, int>, long, NativeFileInfo*, int, int> ReadDir;
-    public delegate* unmanaged[Cdecl]<byte*, NativeFileInfo*, int> ReleaseDir;
-    public delegate* unmanaged[Cdecl]<byte*, int, NativeFileInfo*, int> FSyncDir;
-    public delegate* unmanaged[Cdecl]<FuseConnInfo*, FuseConfig*, void*> Init;
-    public delegate* unmanaged[Cdecl]<void*, void> Destroy;
-    public delegate* unmanaged[Cdecl]<byte*, int, int> Access;
-    public delegate* unmanaged[Cdecl]<byte*, uint, NativeFileInfo*, int> Create;
-    public IntPtr Lock;
-    public delegate* unmanaged[Cdecl]<byte*, NativeTimeSpec*, NativeFileInfo*, int> Utimens;
-    public IntPtr Bmap;
-    public IntPtr Ioctl;
-    public IntPtr Poll;
-    public IntPtr WriteBuf;
-    public IntPtr ReadBuf;
-    public IntPtr Flock;
-    public delegate* unmanaged[Cdecl]<byte*, int, long, long, NativeFileInfo*, int> FAllocate;
-    public IntPtr CopyFileRange;
-    public IntPtr LSeek;
 }

@@ -1,12 +1,11 @@
 using System.Text;
-using System.Text.Unicode;
 
 namespace SharedFs.Fuse.Native;
 
 /// <summary>Copies between the public managed records and the native structs (no allocation beyond strings).</summary>
 internal static unsafe class NativeConversions
 {
-    /// <summary>Paths and names arrive as NUL-terminated UTF-8; a null path (file unlinked while open) becomes "".</summary>
+    /// <summary>Names arrive as NUL-terminated UTF-8.</summary>
     public static string DecodeUtf8(byte* text) =>
         text == null ? "" : Encoding.UTF8.GetString(new ReadOnlySpan<byte>(text, StrLen(text)));
 
@@ -17,15 +16,6 @@ internal static unsafe class NativeConversions
         return length;
     }
 
-    /// <summary>Writes <paramref name="text"/> as NUL-terminated UTF-8, truncated to fit (readlink semantics).</summary>
-    public static void EncodeTruncated(string text, byte* buffer, nuint size)
-    {
-        if (size == 0) return;
-        var destination = new Span<byte>(buffer, (int)Math.Min(size - 1, int.MaxValue - 1));
-        Utf8.FromUtf16(text, destination, out _, out int written, replaceInvalidSequences: true, isFinalBlock: true);
-        buffer[written] = 0;
-    }
-
     public static void ToNative(in FileStat stat, NativeStat* native)
     {
         *native = new NativeStat
@@ -34,13 +24,25 @@ internal static unsafe class NativeConversions
             NLink = stat.LinkCount,
             Uid = stat.Uid,
             Gid = stat.Gid,
+            RDev = stat.RDev,
             Size = stat.Size,
             Ino = stat.Inode,
+            BlockSize = 4096,
             Blocks = (stat.Size + 511) / 512, // du and ls -s count 512-byte blocks
             ATime = ToNative(stat.AccessTime),
             MTime = ToNative(stat.ModifyTime),
             CTime = ToNative(stat.ChangeTime),
         };
+    }
+
+    public static void ToNative(in FuseEntry entry, NativeEntryParam* native)
+    {
+        *native = default;
+        native->Ino = entry.Inode;
+        native->Generation = 1;
+        ToNative(entry.Attributes with { Inode = entry.Inode }, &native->Attr);
+        native->AttrTimeout = entry.AttributeTimeout.TotalSeconds;
+        native->EntryTimeout = entry.EntryTimeout.TotalSeconds;
     }
 
     public static NativeTimeSpec ToNative(TimeSpec time) => new() { Seconds = time.Seconds, Nanoseconds = time.Nanoseconds };
@@ -63,16 +65,7 @@ internal static unsafe class NativeConversions
         };
     }
 
-    public static OpenInfo FromNative(NativeFileInfo* info) => new()
-    {
-        Flags = info->Flags,
-        Handle = info->Fh,
-        KeepCache = (info->Bits & NativeFileInfo.KeepCacheBit) != 0,
-        DirectIo = (info->Bits & NativeFileInfo.DirectIoBit) != 0,
-    };
-
-    /// <summary>Hands back what the filesystem may change: its handle and the caching choices.</summary>
-    public static void CopyBack(in OpenInfo open, NativeFileInfo* info)
+    public static void ToNative(in FuseOpen open, NativeFileInfo* info)
     {
         info->Fh = open.Handle;
         info->Bits = SetBit(info->Bits, NativeFileInfo.KeepCacheBit, open.KeepCache);
@@ -82,4 +75,20 @@ internal static unsafe class NativeConversions
     private static uint SetBit(uint bits, uint bit, bool on) => on ? bits | bit : bits & ~bit;
 
     public static ulong? HandleOf(NativeFileInfo* info) => info == null ? null : info->Fh;
+
+    /// <summary>setattr's to_set bits (FUSE_SET_ATTR_*) and the struct stat holding the new values.</summary>
+    public static AttributeChanges ToChanges(NativeStat* attr, int toSet)
+    {
+        const int Mode = 1, Uid = 2, Gid = 4, Size = 8, ATime = 16, MTime = 32, ATimeNow = 128, MTimeNow = 256;
+        bool Has(int bit) => (toSet & bit) != 0;
+        return new AttributeChanges(
+            Has(Mode) ? attr->Mode : null,
+            Has(Uid) ? attr->Uid : null,
+            Has(Gid) ? attr->Gid : null,
+            Has(Size) ? attr->Size : null,
+            Has(ATime) && !Has(ATimeNow) ? FromNative(attr->ATime) : null,
+            Has(MTime) && !Has(MTimeNow) ? FromNative(attr->MTime) : null,
+            Has(ATimeNow),
+            Has(MTimeNow));
+    }
 }
