@@ -33,8 +33,8 @@ internal static class Connection
         }
         var handshakeDone = accepted + (long)(options.RoundTrip.TotalSeconds * Stopwatch.Frequency);
         var counter = log is null ? null : new HttpRequestCounter(log);
-        var up = new DelayedPipe(client, upstream, options.OneWay, handshakeDone, counter).RunAsync(stop);
-        var down = new DelayedPipe(upstream, client, options.OneWay, handshakeDone, null).RunAsync(stop);
+        var up = new DelayedPipe(client, upstream, options.OneWay, handshakeDone, counter).RunAsync();
+        var down = new DelayedPipe(upstream, client, options.OneWay, handshakeDone, null).RunAsync();
         await Task.WhenAll(up, down).ConfigureAwait(false);
     }
 }

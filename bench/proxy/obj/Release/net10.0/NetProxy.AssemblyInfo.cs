@@ -14,7 +14,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Release")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+29f5579cd5c5cf9131d2a4d9445bbb90540c6f42")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+66d3af4b2e3783d3684a7b7212a8a15cc77358d6")]
 [assembly: System.Reflection.AssemblyProductAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyTitleAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
