@@ -1,111 +1,96 @@
+using SharedFs.FileSystem.Metadata;
+using SharedFs.FileSystem.Nodes;
 using SharedFs.Fuse;
 
 namespace SharedFs.FileSystem;
 
-/// <summary>getattr, chmod, chown, utimens, statfs.</summary>
+/// <summary>
+/// setattr (chmod, chown, utimensat, truncate) and statfs. The kernel has checked who may change what
+/// (default_permissions), and turned the clearing of set-user-ID and set-group-ID after a chown or a write into an
+/// explicit mode change. A change to a node the bucket has is stored before the call returns (a server-side copy
+/// of the object onto itself: no data moves); a change to a file this mount is writing travels with its upload.
+/// </summary>
 internal sealed partial class SharedFileSystem
 {
-    public override int GetAttr(string path, ref FileStat stat, ulong? handle)
-    {
-        NodeInfo? node = null;
-        var result = Guard("getattr", path, () =>
+    public override ValueTask<FuseResult<FuseAttributes>> SetAttributesAsync(FuseContext context, ulong inode, AttributeChanges changes, ulong? handle) =>
+        Guard<FuseAttributes>("setattr", $"inode {inode}", async () =>
         {
-            if (CheckName(path) is < 0 and var error) return error;
-            node = handle is { } h && _open.Handle(h) is { } open ? open.File.Current : Lookup(path);
-            return node is null ? -Errno.ENOENT : 0;
+            Node node;
+            Upload.UploadRequest? store = null;
+            NodeAttributes next;
+            lock (Gate)
+            {
+                if (_table.Get(inode) is not { } found) return Fail(Errno.ENOENT);
+                node = found;
+                if (changes.Size is { } size)
+                {
+                    if (node.Kind != NodeKind.File) return Fail(node.IsDirectory ? Errno.EISDIR : Errno.EINVAL);
+                    TruncateLocked(node, size);
+                }
+                next = Changed(node.Attributes, changes, _table.WallClock);
+                if (handle is { } h && _handles.File(h) is { } open) open.MarkChanged();
+                if (node == _table.Root || node.State == NodeState.Unlinked || node.State.IsLocal())
+                {
+                    // Not in the bucket (yet), or being written here: the change goes up with the file's upload.
+                    if (node == _table.Root || node.State == NodeState.Unlinked) node.Attributes = next;
+                    else _table.Changed(node, next);
+                    if (changes.Size is null || handle is not null || node.State == NodeState.Unlinked) return AttributesOf(node);
+                }
+                else
+                {
+                    store = MetadataWrite(node, next);
+                }
+            }
+            if (store is null)
+            {
+                // truncate(2) by path: nobody will close it, so it goes up now.
+                var errno = await UploadAsync(node, "truncate").ConfigureAwait(false);
+                if (errno != 0) return Fail(errno);
+                lock (Gate) return AttributesOf(node);
+            }
+            var stored = await _uploader.UploadAsync(store).ConfigureAwait(false);
+            lock (Gate)
+            {
+                var form = node.IsDirectory ? DirectoryForm.Marker : DirectoryForm.None;
+                _table.Stored(node, next, VersionOf(stored, node.Kind, form));
+                return AttributesOf(node);
+            }
         });
-        if (result == 0) stat = node!.ToStat();
-        return result;
-    }
-
-    public override int ChangeMode(string path, uint mode, ulong? handle) => Guard("chmod", path, () =>
-        UpdateMetadata(path, handle, node => node with { Permissions = mode & FileMode.PermissionMask, ChangeTime = Now() }));
-
-    public override int ChangeOwner(string path, uint uid, uint gid, ulong? handle) => Guard("chown", path, () =>
-        UpdateMetadata(path, handle, node => node with
-        {
-            Uid = uid == uint.MaxValue ? node.Uid : uid,
-            Gid = gid == uint.MaxValue ? node.Gid : gid,
-            ChangeTime = Now(),
-        }));
-
-    public override int UpdateTimes(string path, TimeSpec access, TimeSpec modify, ulong? handle) => Guard("utimens", path, () =>
-    {
-        var now = Now();
-        return UpdateMetadata(path, handle, node => node with
-        {
-            AccessTime = access.IsOmit ? node.AccessTime : access.IsNow ? now : access,
-            ModifyTime = modify.IsOmit ? node.ModifyTime : modify.IsNow ? now : modify,
-            ChangeTime = now,
-        });
-    });
 
     /// <summary>
-    /// Rewrites an object's metadata in place (server-side copy onto itself). An open file with pending content
-    /// only records the change: its upload carries it. An implicit directory gets a marker.
+    /// The request that stores new metadata for a node the bucket has: a copy onto itself, or for a directory
+    /// without a marker (implicit, legacy, or the root) a new marker, as s3fs does.
     /// </summary>
-    private int UpdateMetadata(string path, ulong? handle, Func<NodeInfo, NodeInfo> change)
+    private Upload.UploadRequest MetadataWrite(Node node, NodeAttributes next, ExtendedAttributes? xattrs = null)
     {
-        if (ObjectKeys.IsRoot(path)) return 0;
-        if (handle is { } h && _open.Handle(h) is { } through) through.Changed = true;
-        if (_open.Find(path) is { } open)
-        {
-            open.UpdateNode(change);
-            if (open.IsDirty || open.Unlinked) return 0;
-            var updated = open.Current;
-            var info = Wait(_store.CopyAsync(open.Key, open.Key, MetadataCodec.WriteOptions(updated)));
-            open.UpdateNode(n => n with { ETag = info.ETag });
-            _versions.Remember(path, info.ETag, info.Size);
-            Changed(path, open.Current);
-            return 0;
-        }
-        var node = Lookup(path);
-        if (node is null) return -Errno.ENOENT;
-        Settle(node.Kind == NodeKind.Directory ? ObjectKeys.DirectoryKey(path) : ObjectKeys.FileKey(path));
-        var next = change(node);
-        if (node.Kind == NodeKind.Directory)
-        {
-            var key = ObjectKeys.DirectoryKey(path);
-            if (node.DirectoryForm == DirectoryForm.Marker)
-                Wait(_store.CopyAsync(key, key, MetadataCodec.WriteOptions(next)));
-            else
-                Wait(_store.UploadAsync(key, new MemoryStream([], false), 0, MetadataCodec.WriteOptions(next)));
-            next = next with { DirectoryForm = DirectoryForm.Marker };
-        }
-        else
-        {
-            var key = ObjectKeys.FileKey(path);
-            var info = Wait(_store.CopyAsync(key, key, MetadataCodec.WriteOptions(next)));
-            if (_versions.IsCurrent(path, node.ETag, node.Size)) _versions.Remember(path, info.ETag, info.Size);
-            next = next with { ETag = info.ETag };
-        }
-        Changed(path, next);
-        return 0;
+        var key = node.IsDirectory ? _table.DirectoryKeyOf(node) : _table.KeyOf(node);
+        var options = MetadataCodec.WriteOptions(node.Kind, next, xattrs ?? node.Xattrs, node.Name, node.Remote?.ContentType);
+        var copy = !node.IsDirectory || node.Remote?.Form == DirectoryForm.Marker;
+        return new Upload.UploadRequest(key, options, null, Body: copy ? null : [], BaseKey: copy ? key : null);
     }
 
-    public override int StatFs(string path, ref FileSystemStats stats)
+    /// <summary>The attributes after a setattr: ctime moves with every change; "now" is this mount's clock.</summary>
+    private static NodeAttributes Changed(NodeAttributes attributes, AttributeChanges changes, TimeSpec now) => attributes with
     {
-        // A bucket has no fixed capacity: report a large one (as s3fs does) so that tools never think it is full.
-        stats.BlockSize = 4096;
-        stats.FragmentSize = 4096;
-        stats.Blocks = 1UL << 40;
-        stats.BlocksFree = 1UL << 40;
-        stats.BlocksAvailable = 1UL << 40;
-        stats.Files = 1UL << 32;
-        stats.FilesFree = 1UL << 32;
-        stats.MaxNameLength = ObjectKeys.MaxNameBytes;
-        return 0;
-    }
+        Permissions = changes.Mode is { } mode ? mode & FileMode.PermissionMask : attributes.Permissions,
+        Uid = changes.Uid ?? attributes.Uid,
+        Gid = changes.Gid ?? attributes.Gid,
+        AccessTime = changes.AccessTimeNow ? now : changes.AccessTime ?? attributes.AccessTime,
+        ModifyTime = changes.ModifyTimeNow ? now : changes.ModifyTime ?? attributes.ModifyTime,
+        ChangeTime = now,
+    };
 
-    public override int Access(string path, int mask) => Guard("access", path, () => Lookup(path) is null ? -Errno.ENOENT : 0);
-
-    public override int Link(string from, string to) => -Errno.EPERM;
-
-    /// <summary>
-    /// Extended attributes are not stored. ENOSYS makes the kernel remember that and answer EOPNOTSUPP itself from
-    /// then on: `ls -l` asks two of them per entry, 20 000 round trips to this process for 10 000 files.
-    /// </summary>
-    public override int GetXAttr(string path, string name, Span<byte> value) => -Errno.ENOSYS;
-
-    public override int ListXAttr(string path, Span<byte> list) => -Errno.ENOSYS;
+    /// <summary>A bucket has no fixed capacity: a large one is reported (as s3fs does), so that no tool thinks it full.</summary>
+    public override ValueTask<FuseResult<FileSystemStats>> StatFsAsync(FuseContext context, ulong inode) =>
+        ValueTask.FromResult<FuseResult<FileSystemStats>>(new FileSystemStats
+        {
+            BlockSize = 4096,
+            FragmentSize = 4096,
+            Blocks = 1UL << 40,
+            BlocksFree = 1UL << 40,
+            BlocksAvailable = 1UL << 40,
+            Files = 1UL << 32,
+            FilesFree = 1UL << 32,
+            MaxNameLength = ObjectKeys.MaxNameBytes,
+        });
 }

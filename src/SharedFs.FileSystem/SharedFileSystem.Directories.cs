@@ -1,163 +1,221 @@
-using System.Diagnostics;
+using SharedFs.FileSystem.Handles;
+using SharedFs.FileSystem.Metadata;
+using SharedFs.FileSystem.Nodes;
+using SharedFs.FileSystem.Remote;
 using SharedFs.Fuse;
 
 namespace SharedFs.FileSystem;
 
-/// <summary>mkdir, rmdir, readdir.</summary>
+/// <summary>
+/// mkdir, rmdir, opendir, readdir(plus), releasedir, fsyncdir. Every opendir lists the directory anew: a listing is
+/// never reused by the next opendir, so a file another container made is in the very next listing. Listings carry
+/// no metadata: an entry whose node holds the version the listing shows keeps its proven attributes, the others
+/// are asked with a HEAD each (many at once).
+/// </summary>
 internal sealed partial class SharedFileSystem
 {
-    public override int MakeDirectory(string path, uint mode) => Guard("mkdir", path, () =>
-    {
-        if (CheckName(path) is < 0 and var error) return error;
-        if (Lookup(path) is not null) return -Errno.EEXIST;
-        var (uid, gid) = Caller();
-        var now = Now();
-        var node = new NodeInfo
+    private const int ParallelHeads = 64;
+
+    public override ValueTask<FuseResult<FuseEntry>> MakeDirectoryAsync(FuseContext context, ulong parent, string name, uint mode) =>
+        Guard<FuseEntry>("mkdir", name, async () =>
         {
-            Kind = NodeKind.Directory, Permissions = mode & FileMode.PermissionMask, Uid = uid, Gid = gid, Size = 0,
-            ModifyTime = now, ChangeTime = now, AccessTime = now, DirectoryForm = DirectoryForm.Marker,
-        };
-        Wait(_store.UploadAsync(ObjectKeys.DirectoryKey(path), new MemoryStream([], false), 0, MetadataCodec.WriteOptions(node)));
-        Changed(path, node);
-        return 0;
-    });
+            string key;
+            NodeAttributes attributes;
+            lock (Gate)
+            {
+                if (_table.Get(parent) is not { IsDirectory: true } directory || directory.State == NodeState.Unlinked) return Fail(Errno.ENOENT);
+                if (ChildKey(directory, name) is not { } childKey) return Fail(Errno.ENAMETOOLONG);
+                if (_table.Child(directory, name) is { } existing && !existing.State.IsGone() && _table.IsTrusted(existing)) return Fail(Errno.EEXIST);
+                key = childKey;
+                var gid = GroupFor(context, directory);
+                // A directory in a set-group-ID directory is set-group-ID too (as on ext4).
+                var inherited = (directory.Attributes.Permissions & FileMode.SetGid) != 0 ? FileMode.SetGid : 0;
+                attributes = NodeAttributes.Fresh(mode | inherited, context.Uid, gid, _table.WallClock);
+            }
+            var options = MetadataCodec.WriteOptions(NodeKind.Directory, attributes, ExtendedAttributes.None, name, null);
+            var stored = await _store.UploadAsync(key + "/", new MemoryStream([], writable: false), 0, options).ConfigureAwait(false);
+            lock (Gate)
+            {
+                if (_table.Get(parent) is not { IsDirectory: true } directory || directory.State == NodeState.Unlinked) return Fail(Errno.ENOENT);
+                var node = _table.Add(directory, name, NodeKind.Directory, attributes, NodeState.Remote, VersionOf(stored, NodeKind.Directory, DirectoryForm.Marker));
+                DirectoryChanged(directory);
+                return EntryFor(node);
+            }
+        });
 
-    public override int RemoveDirectory(string path) => Guard("rmdir", path, () =>
-    {
-        if (ObjectKeys.IsRoot(path)) return -Errno.EBUSY;
-        var node = Lookup(path);
-        if (node is null) return -Errno.ENOENT;
-        if (node.Kind != NodeKind.Directory) return -Errno.ENOTDIR;
-        // Deletes of its files still queued would make it look full; uploads queued would be orphaned.
-        SettleBelow(ObjectKeys.DirectoryKey(path));
-        if (!IsEmptyDirectory(path)) return -Errno.ENOTEMPTY;
-        var key = ObjectKeys.DirectoryKey(path);
-        Wait(_store.DeleteManyAsync([key, ObjectKeys.FileKey(path) + ObjectKeys.FolderSuffix]));
-        Changed(path, null);
-        _lister.Invalidate(path);
-        return 0;
-    });
-
-    /// <summary>No key below the prefix but the marker itself, and no file created here but not yet uploaded.</summary>
-    private bool IsEmptyDirectory(string path)
-    {
-        if (_open.Below(path).Any(f => f.Path != path && !f.Unlinked)) return false;
-        var key = ObjectKeys.DirectoryKey(path);
-        var page = Wait(_store.ListPageAsync(key, null, null, 2));
-        return page.Objects.All(o => o.Key == key) && page.CommonPrefixes.Count == 0;
-    }
-
-    public override int OpenDirectory(string path, ref OpenInfo info) => Guard("opendir", path, () =>
-    {
-        var node = Lookup(path);
-        if (node is null) return -Errno.ENOENT;
-        return node.Kind == NodeKind.Directory ? 0 : -Errno.ENOTDIR;
-    });
-
-    public override int ReadDirectory(string path, IDirectoryFiller filler, ref OpenInfo info)
-    {
-        List<(string Name, NodeInfo Node)>? entries = null;
-        var result = Guard("readdir", path, () =>
+    public override ValueTask<int> RemoveDirectoryAsync(FuseContext context, ulong parent, string name) =>
+        GuardErrno("rmdir", name, async () =>
         {
-            entries = Wait(ListWithAttributesAsync(path));
+            Node node;
+            string key;
+            lock (Gate)
+            {
+                if (_table.Get(parent) is not { IsDirectory: true } directory) return Errno.ENOENT;
+                if (_table.Child(directory, name) is not { } found) return Errno.ENOENT;
+                if (!found.IsDirectory) return Errno.ENOTDIR;
+                if (found.Children!.Values.Any(child => child.State is NodeState.New or NodeState.Dirty or NodeState.Uploading)) return Errno.ENOTEMPTY;
+                node = found;
+                key = _table.KeyOf(node);
+            }
+            await _queue.WhenIdleBelow(key + "/").ConfigureAwait(false);
+            if (!await IsEmptyInBucketAsync(key).ConfigureAwait(false)) return Errno.ENOTEMPTY;
+            // Every form the directory may have: the marker, a legacy folder object, an old s3fs "dir" object.
+            var forms = new List<string> { key + "/", key + ObjectKeys.FolderSuffix };
+            if (node.Remote?.Form == DirectoryForm.PlainObject) forms.Add(key);
+            await _store.DeleteManyAsync(forms).ConfigureAwait(false);
+            lock (Gate)
+            {
+                if (node.Parent is { } directory) DirectoryChanged(directory);
+                _table.Remove(node);
+            }
             return 0;
         });
-        if (result != 0) return result;
-        var self = Lookup(path) ?? RootNode;
-        var parent = ObjectKeys.IsRoot(path) ? self : Lookup(ObjectKeys.ParentPath(path)) ?? RootNode;
-        if (!filler.Add(".", self.ToStat()) || !filler.Add("..", parent.ToStat())) return 0;
-        foreach (var (name, node) in entries!)
-        {
-            if (!filler.Add(name, node.ToStat())) break;
-        }
-        return 0;
+
+    /// <summary>No key below the prefix but the marker itself.</summary>
+    private async Task<bool> IsEmptyInBucketAsync(string key)
+    {
+        var page = await _store.ListPageAsync(key + "/", null, null, 2).ConfigureAwait(false);
+        return page.Objects.All(o => o.Key == key + "/") && page.CommonPrefixes.Count == 0;
     }
+
+    public override ValueTask<FuseResult<FuseOpen>> OpenDirectoryAsync(FuseContext context, ulong inode, int flags) =>
+        Guard<FuseOpen>("opendir", $"inode {inode}", async () =>
+        {
+            Node directory;
+            string prefix;
+            long started;
+            lock (Gate)
+            {
+                if (_table.Get(inode) is not { } found) return Fail(Errno.ENOENT);
+                if (!found.IsDirectory) return Fail(Errno.ENOTDIR);
+                directory = found;
+                if (directory.State == NodeState.Unlinked)
+                {
+                    _table.HandleOpened(directory);
+                    return new FuseOpen(_handles.Add(new DirectoryHandle(directory, [])));
+                }
+                prefix = _table.DirectoryKeyOf(directory);
+                started = _table.Now;
+            }
+            var listed = await _listing.ListAsync(prefix).ConfigureAwait(false);
+            var answers = await AttributesOfListedAsync(directory, prefix, listed).ConfigureAwait(false);
+            lock (Gate)
+            {
+                var entries = new List<Node>(listed.Count);
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var entry in listed)
+                {
+                    names.Add(entry.Name);
+                    var node = answers.TryGetValue(entry.Name, out var answer) ? _table.Apply(directory, entry.Name, answer) : _table.Child(directory, entry.Name);
+                    if (node is not null && !node.State.IsGone()) entries.Add(node);
+                }
+                _table.ApplyAbsent(directory, names, started);
+                // Files made here and not uploaded yet, or made while the listing was on the wire.
+                foreach (var child in directory.Children!.Values)
+                    if (!names.Contains(child.Name) && !child.State.IsGone()) entries.Add(child);
+                entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                var handle = new DirectoryHandle(directory, entries);
+                _table.HandleOpened(directory);
+                return new FuseOpen(_handles.Add(handle));
+            }
+        });
 
     /// <summary>
-    /// The listing plus every entry's attributes (readdirplus). Listings carry no metadata: the missing
-    /// attributes are fetched with parallel HEADs (bounded) and cached for the TTL, so that `ls -l` after
-    /// `ls` costs nothing more. Files created here and not yet uploaded are included, and so are our own
-    /// changes made while the HEADs ran (a queued file uploaded meanwhile has left the open-file table).
+    /// The answers a listing needs to be shown with attributes: nothing for an entry whose node holds the version
+    /// listed (or holds local changes); a HEAD for the others (of the marker, for a directory), many at once.
     /// </summary>
-    private async Task<List<(string Name, NodeInfo Node)>> ListWithAttributesAsync(string path)
+    private async Task<Dictionary<string, RemoteAnswer?>> AttributesOfListedAsync(Node directory, string prefix, List<ListedEntry> listed)
     {
-        var started = Stopwatch.GetTimestamp();
-        var listed = await _lister.ListAsync(path).ConfigureAwait(false);
-        var results = new (string Name, NodeInfo? Node)[listed.Count];
-        using var gate = new SemaphoreSlim(ParallelRequests);
-        var fetches = new List<Task>();
-        for (var i = 0; i < listed.Count; i++)
+        var missing = new List<ListedEntry>();
+        lock (Gate)
         {
-            var entry = listed[i];
-            var childPath = ObjectKeys.Combine(path, entry.Name);
-            if (_open.Find(childPath) is { } open) { results[i] = (entry.Name, open.Current); continue; }
-            if (!entry.IsDirectory && _deleting.Contains(ObjectKeys.FileKey(childPath))) continue;
-            if (_attributes.TryGet(childPath, out var cached) && cached is not null) { results[i] = (entry.Name, cached); continue; }
-            var index = i;
-            fetches.Add(Task.Run(async () =>
+            foreach (var entry in listed)
             {
-                await gate.WaitAsync().ConfigureAwait(false);
-                try
-                {
-                    var node = await FetchEntryAsync(childPath, entry).ConfigureAwait(false);
-                    _attributes.Set(childPath, node);
-                    results[index] = (entry.Name, node);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }));
-        }
-        await Task.WhenAll(fetches).ConfigureAwait(false);
-
-        var list = results.Where(r => r.Node is not null).Select(r => (r.Name, r.Node!)).ToList();
-        var names = new HashSet<string>(list.Select(r => r.Name), StringComparer.Ordinal);
-        foreach (var open in _open.InDirectory(path))
-        {
-            var name = ObjectKeys.Name(open.Path);
-            if (!open.Unlinked && names.Add(name)) list.Add((name, open.Current));
-        }
-        await ApplyOwnChangesAsync(path, started, list, names).ConfigureAwait(false);
-        return list;
-    }
-
-    /// <summary>Our changes journaled since the listing was asked for, applied to what it gave.</summary>
-    private async Task ApplyOwnChangesAsync(string path, long since, List<(string Name, NodeInfo Node)> list, HashSet<string> names)
-    {
-        foreach (var (name, isDirectory) in _lister.ChangesSince(path, since))
-        {
-            var childPath = ObjectKeys.Combine(path, name);
-            if (isDirectory is null)
-            {
-                if (_open.Find(childPath) is { Unlinked: false }) continue;
-                if (names.Remove(name)) list.RemoveAll(entry => entry.Name == name);
-                continue;
+                var node = _table.Child(directory, entry.Name);
+                if (node is not null && node.State != NodeState.Remote) continue;
+                if (node is not null && entry.Kind == NodeKind.File && node.Kind != NodeKind.Directory
+                    && entry.LastModified is { } modified && _table.ConfirmListed(node, entry.ETag, entry.Size, modified)) continue;
+                if (node is { IsDirectory: true } && entry.Kind == NodeKind.Directory && _table.IsTrusted(node)) continue;
+                missing.Add(entry);
             }
-            if (names.Contains(name)) continue;
-            var node = _open.Find(childPath)?.Current
-                ?? (_attributes.TryGet(childPath, out var cached) ? cached : null)
-                ?? await FetchEntryAsync(childPath, DirectoryLister.Entry(name, isDirectory.Value)).ConfigureAwait(false);
-            if (node is not null && names.Add(name)) list.Add((name, node));
         }
+        var answers = new Dictionary<string, RemoteAnswer?>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = ParallelHeads }, async (entry, _) =>
+        {
+            var key = prefix + entry.Name;
+            var answer = entry.Kind != NodeKind.Directory ? await _prober.HeadFileAsync(key).ConfigureAwait(false)
+                : entry.Form == DirectoryForm.LegacyFolder ? await LegacyFolderAsync(key, entry).ConfigureAwait(false)
+                : await MarkerOrImplicitAsync(key, entry).ConfigureAwait(false);
+            // Removed between the listing and the HEAD: left out (a null answer removes the name).
+            lock (answers) answers[entry.Name] = answer;
+        }).ConfigureAwait(false);
+        return answers;
     }
 
-    /// <summary>One HEAD for a listed name; the listing already told whether it is a directory.</summary>
-    private async Task<NodeInfo?> FetchEntryAsync(string childPath, ListedEntry entry)
+    private async Task<RemoteAnswer?> MarkerOrImplicitAsync(string key, ListedEntry entry)
     {
-        if (!entry.IsDirectory)
+        var marker = await _store.HeadAsync(key + "/").ConfigureAwait(false);
+        return marker is null ? _codec.ImplicitDirectory(entry.LastModified) : _codec.Decode(marker, DirectoryForm.Marker);
+    }
+
+    private async Task<RemoteAnswer?> LegacyFolderAsync(string key, ListedEntry entry)
+    {
+        var legacy = await _store.HeadAsync(key + ObjectKeys.FolderSuffix).ConfigureAwait(false);
+        return legacy is null ? _codec.ImplicitDirectory(entry.LastModified) : _codec.Decode(legacy, DirectoryForm.LegacyFolder);
+    }
+
+    /// <summary>"." and ".." first (offsets 0 and 1), then the listed entries; with readdirplus each added entry is a kernel reference.</summary>
+    public override ValueTask<int> ReadDirectoryAsync(FuseContext context, ulong inode, ulong handle, long offset, DirectoryBuffer buffer)
+    {
+        if (_handles.Directory(handle) is not { } open) return ValueTask.FromResult(Errno.EBADF);
+        lock (Gate)
         {
-            if (_metadata.TryReuse(childPath, entry) is { } known) return known;
-            var info = await _store.HeadAsync(ObjectKeys.FileKey(childPath)).ConfigureAwait(false);
-            // Deleted between the listing and the HEAD: leave it out.
-            return info is null ? null : RememberFile(childPath, info);
+            var directory = open.Directory;
+            for (var index = offset; index < open.Entries.Count + 2; index++)
+            {
+                if (index < 2)
+                {
+                    var self = index == 0 ? directory : directory.Parent ?? directory;
+                    var dot = new FuseEntry(self.Id, self.Attributes.ToStat(self.Kind, self.Id), TimeSpan.Zero, TimeSpan.Zero);
+                    if (!buffer.TryAdd(index == 0 ? "." : "..", dot, index + 1)) break;
+                    continue;
+                }
+                var node = open.Entries[(int)index - 2];
+                // Removed since the listing, or evicted from a table over its capacity: not shown.
+                if ((node.State.IsGone() && buffer.IsPlus) || _table.Get(node.Id) != node) continue;
+                var timeout = _table.KernelTimeout(node);
+                var entry = new FuseEntry(node.Id, node.Attributes.ToStat(node.Kind, node.Id), timeout, timeout);
+                if (!buffer.TryAdd(node.Name, entry, index + 1)) break;
+                if (buffer.IsPlus) _table.Reference(node);
+            }
         }
-        var key = entry.Form == DirectoryForm.LegacyFolder
-            ? ObjectKeys.FileKey(childPath) + ObjectKeys.FolderSuffix
-            : ObjectKeys.DirectoryKey(childPath);
-        var marker = await _store.HeadAsync(key).ConfigureAwait(false);
-        return marker is not null
-            ? MetadataCodec.Decode(marker, true, entry.Form == DirectoryForm.LegacyFolder ? DirectoryForm.LegacyFolder : DirectoryForm.Marker, _defaultUid, _defaultGid)
-            : MetadataCodec.ImplicitDirectory(entry.LastModified, _defaultUid, _defaultGid);
+        return ValueTask.FromResult(0);
+    }
+
+    public override ValueTask<int> ReleaseDirectoryAsync(FuseContext context, ulong inode, ulong handle)
+    {
+        if (_handles.RemoveDirectory(handle) is { } open)
+        {
+            lock (Gate) _table.HandleClosed(open.Directory);
+        }
+        return ValueTask.FromResult(0);
+    }
+
+    /// <summary>fsync of a directory (`sync DIR`): everything queued or held at or below it is in the bucket when it returns 0.</summary>
+    public override async ValueTask<int> FSyncDirectoryAsync(FuseContext context, ulong inode, ulong handle, bool dataOnly)
+    {
+        Node directory;
+        List<Node> below;
+        string prefix;
+        lock (Gate)
+        {
+            if (_table.Get(inode) is not { IsDirectory: true } found) return Errno.ENOENT;
+            directory = found;
+            prefix = _table.DirectoryKeyOf(directory);
+            below = _table.LocalNodes().Where(node => NodeTable.IsSameOrBelow(node, directory)).ToList();
+        }
+        await _queue.WhenIdleBelow(prefix).ConfigureAwait(false);
+        var results = await Task.WhenAll(below.Select(node => UploadAsync(node, "sync"))).ConfigureAwait(false);
+        return results.FirstOrDefault(errno => errno != 0);
     }
 }

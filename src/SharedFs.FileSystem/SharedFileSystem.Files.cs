@@ -1,272 +1,283 @@
+using SharedFs.FileSystem.Content;
+using SharedFs.FileSystem.Handles;
+using SharedFs.FileSystem.Metadata;
+using SharedFs.FileSystem.Nodes;
+using SharedFs.FileSystem.Reading;
+using SharedFs.FileSystem.Upload;
 using SharedFs.Fuse;
 
 namespace SharedFs.FileSystem;
 
-/// <summary>open, create, read, write, truncate, flush, fsync, release, unlink.</summary>
+/// <summary>open, create, read, write, flush, release, fsync, fallocate.</summary>
 internal sealed partial class SharedFileSystem
 {
-    private const int OTrunc = 0x200, OAccessMode = 0x3, OReadOnly = 0;
-    /// <summary>Up to this size an open always reads the file with its metadata: the bytes cost less than a round trip.</summary>
-    private const long AlwaysFetchOnOpen = 256 * 1024;
-
-    public override int Open(string path, ref OpenInfo info)
-    {
-        ulong handle = 0;
-        var keepCache = false;
-        var flags = info.Flags;
-        var result = Guard("open", path, () =>
-        {
-            if (CheckName(path) is < 0 and var error) return error;
-            var file = _open.Find(path);
-            NodeInfo? stored = null;
-            (byte[] Buffer, int Length)? firstChunk = null;
-            if (file is null || !file.IsDirty)
-            {
-                // Close-to-open: every open asks the bucket for the current version. A read-only open asks with a
-                // GET that brings the first chunk too (HEAD and read in one request), unless the file is big and
-                // the kernel may hold its pages already: then a HEAD is enough.
-                if (file is null && (flags & (OAccessMode | OTrunc)) == OReadOnly
-                    && (!_versions.Knows(path) || (_attributes.TryGet(path, out var known) && known?.Size <= AlwaysFetchOnOpen)))
-                    (stored, firstChunk) = ResolveWithFirstChunk(path);
-                if (stored is null) stored = Wait(ResolveAsync(path, asked: true));
-                _attributes.Set(path, stored);
-                if (stored is null) return -Errno.ENOENT;
-                if (stored.Kind == NodeKind.Directory) return -Errno.EISDIR;
-            }
-            (var opened, handle) = _open.Open(file ?? new OpenFile(path, stored!, existsInStore: true), flags);
-            if (firstChunk is { } chunk && ReferenceEquals(opened.Node, stored) && _open.Handle(handle) is { } fresh)
-                fresh.ReadAhead = ReadAhead.Seeded(_store, opened.Key, stored!.Size, chunk.Buffer, chunk.Length, WholeCopyOf(opened.Key, stored.ETag));
-            if (stored is not null) opened.TryRefresh(stored);
-            if ((flags & OTrunc) != 0 && opened.Size > 0) opened.Truncate(_staging, 0);
-            // Keep the kernel's pages only when they are of the version stored now (or of our own pending data).
-            var current = opened.Node;
-            keepCache = opened.IsDirty || _versions.IsCurrent(path, current.ETag, current.Size);
-            if (!opened.IsDirty) _versions.Remember(path, current.ETag, current.Size);
-            return 0;
-        });
-        if (result == 0)
-        {
-            info.Handle = handle;
-            info.KeepCache = keepCache;
-        }
-        return result;
-    }
-
-    private Func<WholeObjectCache> WholeCopyOf(string key, string? etag) => () => new WholeObjectCache(_store, _staging, key, etag);
-
-    /// <summary>One GET of the file's first chunk with its metadata; (null, null) sends the caller to the HEAD path.</summary>
-    private (NodeInfo? Node, (byte[], int)? Chunk) ResolveWithFirstChunk(string path)
-    {
-        var key = ObjectKeys.FileKey(path);
-        if (_deleting.Contains(key)) return (null, null);
-        var buffer = ReadAhead.RentChunk();
-        var (info, read) = Wait(_store.ReadWithInfoAsync(key, buffer.AsMemory(0, ReadAhead.ChunkSize)));
-        if (info is null) return (null, null); // missing (perhaps a directory) or empty: HEAD tells
-        return (RememberFile(path, info), (buffer, read));
-    }
-
-    public override int Create(string path, uint mode, ref OpenInfo info)
-    {
-        ulong handle = 0;
-        var flags = info.Flags;
-        var result = Guard("create", path, () =>
-        {
-            if (CheckName(path) is < 0 and var error) return error;
-            var existing = Lookup(path);
-            if (existing is { Kind: NodeKind.Directory }) return -Errno.EISDIR;
-            var (uid, gid) = Caller();
-            var now = Now();
-            var node = new NodeInfo
-            {
-                Kind = NodeKind.File, Permissions = mode & FileMode.PermissionMask, Uid = uid, Gid = gid, Size = 0,
-                ModifyTime = now, ChangeTime = now, AccessTime = now,
-            };
-            // Not uploaded now: the first flush (close) stores it, even empty; until then this mount shows it.
-            (var file, handle) = _open.Open(new OpenFile(path, node, existsInStore: false), flags);
-            if (file.Size > 0 && (flags & OTrunc) != 0) file.Truncate(_staging, 0);
-            _versions.Forget(path);
-            Changed(path, file.Current);
-            return 0;
-        });
-        if (result == 0)
-        {
-            info.Handle = handle;
-            info.KeepCache = false;
-        }
-        return result;
-    }
-
-    public override int Read(string path, Span<byte> buffer, long offset, ref OpenInfo info)
-    {
-        var handle = _open.Handle(info.Handle);
-        if (handle is null) return -Errno.EBADF;
-        try
-        {
-            var file = handle.File;
-            if (file.HasStaging) return file.ReadStaged(_store, buffer, offset);
-            ReadAhead reader;
-            lock (handle.Lock)
-            {
-                var node = file.Node;
-                if (handle.ReadAhead is not { } existing || existing.Key != file.Key || existing.Size != node.Size)
-                {
-                    handle.ReadAhead?.Dispose();
-                    handle.ReadAhead = new ReadAhead(_store, file.Key, node.Size, WholeCopyOf(file.Key, node.ETag));
-                }
-                reader = handle.ReadAhead;
-            }
-            return reader.Read(buffer, offset);
-        }
-        catch (Exception e)
-        {
-            return ToErrno("read", path, e);
-        }
-    }
-
-    public override int Write(string path, ReadOnlySpan<byte> data, long offset, ref OpenInfo info)
-    {
-        var handle = _open.Handle(info.Handle);
-        if (handle is null) return -Errno.EBADF;
-        try
-        {
-            handle.Changed = true;
-            try
-            {
-                handle.File.Write(_staging, _store, offset, data);
-            }
-            catch (IOException e) when (IsNoSpace(e) && _queue.Backlog > 0)
-            {
-                // The staging disk is full of closed files waiting for their upload: they free it as they land.
-                Wait(_queue.WhenAllIdle());
-                handle.File.Write(_staging, _store, offset, data);
-            }
-            return data.Length;
-        }
-        catch (Exception e)
-        {
-            return ToErrno("write", path, e);
-        }
-    }
-
-    public override int Truncate(string path, long size, ulong? handle) => Guard("truncate", path, () =>
-    {
-        if (size < 0) return -Errno.EINVAL;
-        if (handle is { } h && _open.Handle(h) is { } open)
-        {
-            open.Changed = true;
-            open.File.Truncate(_staging, size);
-            return 0;
-        }
-        if (_open.Find(path) is { } file)
-        {
-            file.Truncate(_staging, size);
-            return UploadOrError(file);
-        }
-        var node = Lookup(path);
-        if (node is null) return -Errno.ENOENT;
-        if (node.Kind == NodeKind.Directory) return -Errno.EISDIR;
-        // truncate(2) without an open file: stage, upload, forget (the compose keeps the kept prefix on the server).
-        var (temporary, id) = _open.Open(new OpenFile(path, node, existsInStore: true), 0);
-        try
-        {
-            temporary.Truncate(_staging, size);
-            return UploadOrError(temporary);
-        }
-        finally
-        {
-            FinishRelease(_open.CloseHandle(id));
-        }
-    });
+    private const int OTrunc = 0x200, OExcl = 0x80;
 
     /// <summary>
-    /// close(): the upload of what this handle changed; close() waits for it unless write-back is on. A handle that
-    /// changed nothing leaves the upload to the one that did, or to the release of the last one (the dup2() of a shell
-    /// redirect, an empty file created and closed).
+    /// Close-to-open: an open asks the bucket for the current version (the GET of its first bytes, or a HEAD for a big
+    /// file), unless the lookup just before it did (its answer is used once), or this mount holds the file locally.
     /// </summary>
-    public override int Flush(string path, ref OpenInfo info)
-    {
-        var handle = _open.Handle(info.Handle);
-        if (handle is null) return 0;
-        return Guard("flush", path, () =>
+    public override ValueTask<FuseResult<FuseOpen>> OpenAsync(FuseContext context, ulong inode, int flags) =>
+        Guard<FuseOpen>("open", $"inode {inode}", async () =>
         {
-            if (!handle.File.IsDirty || !handle.Changed) return 0;
-            Change(deferred =>
+            Node node;
+            string key;
+            RemoteVersion? version;
+            lock (Gate)
             {
-                if (deferred) ScheduleUpload(handle.File);
-                else UploadNow(handle.File);
-            });
-            return 0;
-        });
-    }
-
-    public override int FSync(string path, bool dataOnly, ref OpenInfo info)
-    {
-        var handle = _open.Handle(info.Handle);
-        return handle is null ? 0 : Guard("fsync", path, () => UploadOrError(handle.File));
-    }
-
-    public override int Release(string path, ref OpenInfo info)
-    {
-        var id = info.Handle;
-        return Guard("release", path, () =>
-        {
-            FinishRelease(_open.CloseHandle(id));
-            return 0;
-        });
-    }
-
-    /// <summary>After the last handle: the file leaves the table, or stays until its queued upload lands.</summary>
-    private void FinishRelease(OpenFile? file)
-    {
-        if (file is null) return;
-        if (file.IsDirty) ScheduleUpload(file);
-        else _open.Retire(file);
-    }
-
-    /// <summary>Uploads when dirty and waits. A failure surfaces (fsync returns -EIO) and the data stays staged.</summary>
-    private int UploadOrError(OpenFile file)
-    {
-        UploadNow(file);
-        return 0;
-    }
-
-    private void Upload(OpenFile file)
-    {
-        var info = file.Upload(_store, _staging);
-        if (info is null) return;
-        lock (_publishing)
-        {
-            // An unlink (or a rename over this file) made while it was on the wire has the last word.
-            if (file.Unlinked) return;
-            _versions.Remember(file.Path, info.ETag, info.Size);
-            Changed(file.Path, file.Current);
-            ScheduleConfirmation(file.Path, file.Key, info.ETag);
-        }
-    }
-
-    public override int Unlink(string path) => Guard("unlink", path, () =>
-    {
-        if (CheckName(path) is < 0 and var error) return error;
-        var node = Lookup(path);
-        if (node is null) return -Errno.ENOENT;
-        if (node.Kind == NodeKind.Directory) return -Errno.EISDIR;
-        var key = ObjectKeys.FileKey(path);
-        var open = _open.Find(path);
-        // Open handles keep reading and writing their data; it is just never stored again.
-        if (open is { OpenCount: > 0 }) open.KeepContentLocally(_store, _staging);
-        _deleting.Add(key);
-        lock (_publishing)
-        {
-            if (open is not null)
-            {
-                open.Unlinked = true;
-                _open.Detach(open);
+                if (_table.Get(inode) is not { } found) return Fail(Errno.ENOENT);
+                node = found;
+                if (node.IsDirectory) return Fail(Errno.EISDIR);
+                var needsAnswer = node.State == NodeState.Remote && !(node.AnswerUnused && _table.IsTrusted(node));
+                _table.AnswerUsed(node);
+                if (!needsAnswer) return OpenHandle(node, flags);
+                (key, version) = (_table.KeyOf(node), node.Remote);
             }
-            _versions.Forget(path);
-            Changed(path, null);
+            var answer = await _prober.RevalidateAsync(key, node.Kind, version).ConfigureAwait(false);
+            bool changed;
+            FuseResult<FuseOpen> opened;
+            lock (Gate)
+            {
+                changed = answer?.Version.ETag != version?.ETag || answer?.Version.Size != version?.Size;
+                var (parentId, name) = (node.Parent?.Id, node.Name);
+                if (!_table.Apply(node, answer) || node.State == NodeState.Unlinked)
+                {
+                    if (parentId is { } id) ForgetNameLater(id, name);
+                    return Fail(Errno.ENOENT);
+                }
+                _table.AnswerUsed(node);
+                opened = OpenHandle(node, flags);
+            }
+            // The kernel's size and times of the old version must not serve this open's reads.
+            if (changed) InvalidateAttributes?.Invoke(node.Id);
+            return opened;
+        });
+
+    /// <summary>A handle on the node (under the table's lock). O_TRUNC empties the file here; the close of a writer uploads it.</summary>
+    private FuseResult<FuseOpen> OpenHandle(Node node, int flags)
+    {
+        if ((flags & OTrunc) != 0 && node.Kind == NodeKind.File && (node.Attributes.Size > 0 || node.Content is not null)) TruncateLocked(node, 0);
+        var handle = new FileHandle(node, flags);
+        var id = _handles.Add(handle);
+        _table.HandleOpened(node);
+        // The kernel keeps its pages only when they are of the version current now (or of our own writes).
+        var current = node.Remote?.ETag;
+        var keep = node.Content is not null || (current is not null && node.KernelETag == current);
+        if (node.Content is null) node.KernelETag = current;
+        return new FuseOpen(id, KeepCache: keep);
+    }
+
+    public override ValueTask<FuseResult<(FuseEntry Entry, FuseOpen Open)>> CreateAsync(FuseContext context, ulong parent, string name, uint mode, int flags)
+    {
+        lock (Gate)
+        {
+            if (_table.Get(parent) is not { IsDirectory: true } directory || directory.State == NodeState.Unlinked) return Result(Fail(Errno.ENOENT));
+            if (ChildKey(directory, name) is null) return Result(Fail(Errno.ENAMETOOLONG));
+            if (_table.Child(directory, name) is { } existing && !existing.State.IsGone() && _table.IsTrusted(existing))
+            {
+                if ((flags & OExcl) != 0) return Result(Fail(Errno.EEXIST));
+                if (existing.IsDirectory) return Result(Fail(Errno.EISDIR));
+                var reopened = OpenHandle(existing, flags);
+                return Result((EntryFor(existing), reopened.Value));
+            }
+            // Not uploaded now: the first close that wrote (or the last release) stores it; until then only this mount has it.
+            var attributes = NodeAttributes.Fresh(mode, context.Uid, GroupFor(context, directory), _table.WallClock);
+            var node = _table.Add(directory, name, NodeKind.File, attributes, NodeState.New);
+            _table.SetContent(node, new FileContent(_staging, null, 0));
+            DirectoryChanged(directory);
+            var open = OpenHandle(node, flags & ~OTrunc);
+            return Result((EntryFor(node), open.Value));
         }
-        if (open is not null) _open.Retire(open);
-        QueueDelete(key);
+
+        static ValueTask<FuseResult<(FuseEntry, FuseOpen)>> Result(FuseResult<(FuseEntry, FuseOpen)> result) => ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<FuseResult<int>> ReadAsync(FuseContext context, ulong inode, ulong handle, Memory<byte> buffer, long offset) =>
+        Guard<int>("read", $"inode {inode}", async () =>
+        {
+            if (_handles.File(handle) is not { } open) return Fail(Errno.EBADF);
+            var node = open.Node;
+            FileContent? content;
+            Prefix? prefix;
+            string? key;
+            long size;
+            string? etag;
+            lock (Gate)
+            {
+                (content, prefix, size, etag) = (node.Content, node.Prefix, node.Attributes.Size, node.Remote?.ETag);
+                key = node.Parent is null && node != _table.Root ? null : _table.KeyOf(node);
+            }
+            if (content is not null)
+            {
+                if (key is not null && content.BaseLength > 0)
+                    await BaseFetcher.EnsureLocalAsync(_store, key, content, offset, offset + buffer.Length).ConfigureAwait(false);
+                return content.Read(offset, buffer.Span);
+            }
+            if (offset >= size) return 0;
+            var count = (int)Math.Min(buffer.Length, size - offset);
+            if (prefix is not null && prefix.ETag == etag && offset + count <= prefix.Length)
+            {
+                prefix.Bytes.AsSpan((int)offset, count).CopyTo(buffer.Span);
+                return count;
+            }
+            if (key is null) return Fail(Errno.ENOENT); // removed elsewhere while open, and never read here
+            return await ReaderOf(open, key, etag, size).ReadAsync(buffer[..count], offset).ConfigureAwait(false);
+        });
+
+    private ReadAhead ReaderOf(FileHandle open, string key, string? etag, long size)
+    {
+        lock (open.ReaderLock)
+        {
+            if (open.Reader is { } reader && reader.Key == key && reader.ETag == etag && reader.Size == size) return reader;
+            open.Reader?.Dispose();
+            open.Reader = new ReadAhead(_store, key, size, etag, () => new WholeObjectCache(_store, _staging, key, etag));
+            return open.Reader;
+        }
+    }
+
+    public override int Write(FuseContext context, ulong inode, ulong handle, ReadOnlySpan<byte> data, long offset)
+    {
+        if (_handles.File(handle) is not { } open) return -Errno.EBADF;
+        var node = open.Node;
+        try
+        {
+            var content = ContentOf(node);
+            content.Write(offset, data);
+            lock (Gate)
+            {
+                var now = _table.WallClock;
+                _table.Changed(node, node.Attributes with { Size = content.Size, ModifyTime = now, ChangeTime = now });
+                StreamParts(node, content, offset);
+            }
+            open.MarkChanged();
+            return data.Length;
+        }
+        catch (Exception e) when (IsExpected(e))
+        {
+            return -ErrnoOf("write", $"inode {inode}", e);
+        }
+    }
+
+    /// <summary>The node's local content, made on its first change (outside the lock: a big base needs a staging file).</summary>
+    private FileContent ContentOf(Node node)
+    {
+        string? etag;
+        long size;
+        lock (Gate)
+        {
+            if (node.Content is { } existing) return existing;
+            (etag, size) = (node.Remote?.ETag, node.Attributes.Size);
+        }
+        var made = new FileContent(_staging, etag, size);
+        lock (Gate)
+        {
+            if (node.Content is { } raced)
+            {
+                made.Discard();
+                return raced;
+            }
+            _table.SetContent(node, made);
+            return made;
+        }
+    }
+
+    /// <summary>
+    /// A big new file written from its start goes up part by part as it grows (under the table's lock: only starts
+    /// tasks). A write before what was sent ends that: the file is then sent the ordinary way at close.
+    /// </summary>
+    private void StreamParts(Node node, FileContent content, long writeOffset)
+    {
+        if (node.Streamed is { } streamed)
+        {
+            if (writeOffset < streamed.SentEnd || !streamed.Advance(content.WrittenPrefix))
+            {
+                streamed.Abandon();
+                node.Streamed = null;
+            }
+            return;
+        }
+        var prefix = content.WrittenPrefix;
+        if (prefix < StreamedUpload.StartSize || node.Parent is null) return;
+        var key = _table.KeyOf(node);
+        var options = MetadataCodec.WriteOptions(node.Kind, node.Attributes, node.Xattrs, node.Name, node.Remote?.ContentType);
+        node.Streamed = new StreamedUpload(_store, content, key, options);
+        if (!node.Streamed.Advance(prefix))
+        {
+            node.Streamed.Abandon();
+            node.Streamed = null;
+        }
+    }
+
+    /// <summary>Truncates the node's content here (under the table's lock); mtime and ctime move when the size does.</summary>
+    private void TruncateLocked(Node node, long size)
+    {
+        if (node.Content is null)
+        {
+            // Emptying needs nothing of the old version; a shorter file keeps its prefix, fetched when needed.
+            _table.SetContent(node, new FileContent(_staging, size == 0 ? null : node.Remote?.ETag, Math.Min(size, node.Attributes.Size)));
+        }
+        node.Content!.Truncate(size);
+        if (node.Streamed is { } streamed && size < streamed.SentEnd)
+        {
+            streamed.Abandon();
+            node.Streamed = null;
+        }
+        var now = _table.WallClock;
+        var attributes = node.Attributes.Size == size ? node.Attributes with { Size = size } : node.Attributes with { Size = size, ModifyTime = now, ChangeTime = now };
+        _table.Changed(node, attributes);
+    }
+
+    /// <summary>close(2): a handle that changed something uploads the file, and close() returns the bucket's answer.</summary>
+    public override async ValueTask<int> FlushAsync(FuseContext context, ulong inode, ulong handle)
+    {
+        if (_handles.File(handle) is not { } open || !open.TakeChanged()) return 0;
+        if (_writeBack == WriteBackMode.On)
+        {
+            QueueUpload(open.Node);
+            return 0;
+        }
+        var errno = await UploadAsync(open.Node, "close").ConfigureAwait(false);
+        if (errno != 0) open.MarkChanged(); // the next close (or the release) tries again
+        return errno;
+    }
+
+    /// <summary>The last descriptor is gone: what is still only here (a file created and closed unwritten) goes up now.</summary>
+    public override async ValueTask<int> ReleaseAsync(FuseContext context, ulong inode, ulong handle)
+    {
+        if (_handles.RemoveFile(handle) is not { } open) return 0;
+        open.Dispose();
+        var node = open.Node;
+        bool upload;
+        lock (Gate)
+        {
+            _table.HandleClosed(node);
+            upload = node.OpenHandles == 0 && node.State is NodeState.New or NodeState.Dirty;
+        }
+        if (upload)
+        {
+            if (_writeBack == WriteBackMode.On) QueueUpload(node);
+            else if (await UploadAsync(node, "release").ConfigureAwait(false) != 0) ScheduleRetry(node, 1);
+        }
+        lock (Gate) KeepWhatWasStored(node);
         return 0;
-    });
+    }
+
+    public override ValueTask<int> FSyncAsync(FuseContext context, ulong inode, ulong handle, bool dataOnly)
+    {
+        if (_handles.File(handle) is not { } open) return ValueTask.FromResult(0);
+        return SyncAsync(open.Node, "fsync");
+    }
+
+    /// <summary>posix_fallocate: the size grows (the hole reads as zeros); other modes are not offered by S3.</summary>
+    public override ValueTask<int> AllocateAsync(FuseContext context, ulong inode, ulong handle, int mode, long offset, long length)
+    {
+        if (mode != 0) return ValueTask.FromResult(Errno.EOPNOTSUPP);
+        if (_handles.File(handle) is not { } open) return ValueTask.FromResult(Errno.EBADF);
+        lock (Gate)
+        {
+            if (offset + length > open.Node.Attributes.Size) TruncateLocked(open.Node, offset + length);
+        }
+        open.MarkChanged();
+        return ValueTask.FromResult(0);
+    }
 }

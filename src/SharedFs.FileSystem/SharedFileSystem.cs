@@ -1,173 +1,148 @@
+using SharedFs.FileSystem.Handles;
+using SharedFs.FileSystem.Metadata;
+using SharedFs.FileSystem.Nodes;
+using SharedFs.FileSystem.Remote;
+using SharedFs.FileSystem.Upload;
 using SharedFs.Fuse;
 using SharedFs.Storage;
 
 namespace SharedFs.FileSystem;
 
 /// <summary>
-/// POSIX semantics over one bucket, in s3fs's object layout. This part holds the shared state, the lookup of a
-/// path's attributes and the mapping of failures to errno; the operations live in the other partial files.
+/// POSIX semantics over one bucket, in s3fs's object layout, served inode by inode. What the mount knows about
+/// every name is in the <see cref="NodeTable"/>; this class turns each kernel request into table lookups, bucket
+/// requests (awaited, never blocked on) and table changes. The operations live in the partial files beside this
+/// one: lookups and attributes, files, directories, names, extended attributes, uploads.
 /// </summary>
 internal sealed partial class SharedFileSystem : FuseFileSystem
 {
-    private const int ParallelRequests = 32;
-
     private readonly IObjectStore _store;
     private readonly StagingArea _staging;
-    private readonly AttributeCache _attributes;
-    private readonly DirectoryLister _lister;
-    private readonly OpenFileTable _open = new();
-    private readonly ContentVersions _versions = new();
-    private readonly MetadataCache _metadata = new();
-    private readonly Func<FuseRequestContext?> _context;
-    private readonly uint _defaultUid, _defaultGid;
+    private readonly NodeTable _table;
+    private readonly MetadataCodec _codec;
+    private readonly Prober _prober;
+    private readonly DirectoryListing _listing;
+    private readonly Uploader _uploader;
+    private readonly HandleTable _handles = new();
     private readonly WriteBackMode _writeBack;
+    private readonly WriteBackQueue _queue = new(parallelism: 16, maxQueued: 512);
+    private readonly CancellationTokenSource _stopping = new();
 
-    public SharedFileSystem(IObjectStore store, StagingArea staging, TimeSpan cacheTtl, uint defaultUid, uint defaultGid,
-        WriteBackMode writeBack, Func<FuseRequestContext?>? context = null)
+    public SharedFileSystem(IObjectStore store, StagingArea staging, FileSystemSettings settings, TimeProvider clock)
     {
-        _writeBack = writeBack;
         _store = store;
         _staging = staging;
-        _attributes = new AttributeCache(cacheTtl);
-        _lister = new DirectoryLister(store, cacheTtl);
-        _defaultUid = defaultUid;
-        _defaultGid = defaultGid;
-        _context = context ?? (() => null);
+        _writeBack = settings.WriteBack;
+        _codec = new MetadataCodec(settings.DefaultUid, settings.DefaultGid);
+        var now = TimeSpec.FromDateTimeOffset(clock.GetUtcNow());
+        _table = new NodeTable(clock, settings.CacheTtl,
+            NodeAttributes.Fresh(settings.RootPermissions, settings.DefaultUid, settings.DefaultGid, now), settings.NodeCapacity);
+        _prober = new Prober(store, _codec);
+        _listing = new DirectoryListing(store);
+        _uploader = new Uploader(store);
     }
 
-    /// <summary>Runs a callback body, turning failures into the errno the caller expects.</summary>
-    private static int Guard(string operation, string path, Func<int> body)
+    /// <summary>Tells the kernel a node's cached attributes are stale (set by the mount; tests leave it unset).</summary>
+    public Action<ulong>? InvalidateAttributes { get; set; }
+
+    /// <summary>Tells the kernel a name it caches is gone (set by the mount; tests leave it unset).</summary>
+    public Action<ulong, string>? InvalidateName { get; set; }
+
+    /// <summary>
+    /// A name the kernel may still cache turned out removed elsewhere: it is told once the current request has been
+    /// answered (the kernel may hold the directory's lock for that request).
+    /// </summary>
+    private void ForgetNameLater(ulong parent, string name)
     {
-        try
-        {
-            return body();
-        }
-        catch (Exception e)
-        {
-            return ToErrno(operation, path, e);
-        }
+        if (InvalidateName is { } invalidate) _ = Task.Run(() => invalidate(parent, name));
     }
 
-    private static int ToErrno(string operation, string path, Exception e)
+    /// <summary>The table, for the core's tests.</summary>
+    internal NodeTable Table => _table;
+
+    private Lock Gate => _table.Gate;
+
+    private static FuseError Fail(int errno) => Errno.Fail(errno);
+
+    /// <summary>The answer to every call that gives the kernel a name: one more kernel reference to the node.</summary>
+    private FuseEntry EntryFor(Node node)
     {
-        var inner = e is AggregateException { InnerException: { } first } ? first : e;
-        var errno = inner switch
+        _table.Reference(node);
+        var timeout = _table.KernelTimeout(node);
+        return new FuseEntry(node.Id, node.Attributes.ToStat(node.Kind, node.Id), timeout, timeout);
+    }
+
+    private FuseAttributes AttributesOf(Node node) =>
+        new(node.Attributes.ToStat(node.Kind, node.Id), _table.KernelTimeout(node));
+
+    /// <summary>The child's key, or null when the name cannot be stored (too long for a name or for S3's 1024-byte keys).</summary>
+    private string? ChildKey(Node directory, string name)
+    {
+        var key = ObjectKeys.Child(_table.KeyOf(directory), name);
+        return ObjectKeys.IsTooLong(name, key) ? null : key;
+    }
+
+    /// <summary>The group a new node gets: the caller's, or the directory's when it has set-group-ID (as ext4 does).</summary>
+    private static uint GroupFor(FuseContext context, Node directory) =>
+        (directory.Attributes.Permissions & FileMode.SetGid) != 0 ? directory.Attributes.Gid : context.Gid;
+
+    /// <summary>An entry was made or removed in the directory: its mtime and ctime move (this mount's view; s3fs keeps none).</summary>
+    private void DirectoryChanged(Node directory)
+    {
+        var now = _table.WallClock;
+        directory.Attributes = directory.Attributes with { ModifyTime = now, ChangeTime = now };
+    }
+
+    /// <summary>
+    /// The errno for a failure the bucket or the disk reported, logged with what was being done (a missing object is
+    /// an ordinary answer and is not logged). Anything else is a bug: it propagates, and the binding answers EIO.
+    /// </summary>
+    private static int ErrnoOf(string operation, string what, Exception e)
+    {
+        var errno = e switch
         {
             StorageException { Kind: StorageErrorKind.NotFound } => Errno.ENOENT,
+            StorageException { Kind: StorageErrorKind.QuotaExceeded } => Errno.ENOSPC,
             StorageException { Kind: StorageErrorKind.AccessDenied or StorageErrorKind.InvalidCredentials } => Errno.EACCES,
-            StorageException { Kind: StorageErrorKind.NotImplemented } => Errno.ENOTSUP,
+            StorageException { Kind: StorageErrorKind.NotImplemented } => Errno.EOPNOTSUPP,
+            StorageException => Errno.EIO,
             IOException io when IsNoSpace(io) => Errno.ENOSPC,
-            _ => Errno.EIO,
+            IOException => Errno.EIO,
+            _ => 0,
         };
-        if (errno != Errno.ENOENT)
-            FsLog.Warn($"{operation} {path}: {inner.GetType().Name}: {inner.Message}");
-        return -errno;
+        if (errno == 0) throw new InvalidOperationException($"{operation} {what} failed unexpectedly", e);
+        if (errno != Errno.ENOENT) FsLog.Warn($"{operation} {what}: {e.Message}");
+        return errno;
     }
+
+    private static bool IsExpected(Exception e) => e is StorageException or IOException;
 
     private static bool IsNoSpace(IOException e) =>
         e.HResult == Errno.ENOSPC || (e.HResult & 0xFFFF) == 0x70 /* ERROR_DISK_FULL */
         || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
 
-    private (uint Uid, uint Gid) Caller()
+    /// <summary>Runs a request's body, turning the bucket's and the disk's failures into their errno.</summary>
+    private static async ValueTask<FuseResult<T>> Guard<T>(string operation, string what, Func<ValueTask<FuseResult<T>>> body)
     {
-        var context = _context();
-        return context is { } c ? (c.Uid, c.Gid) : (_defaultUid, _defaultGid);
-    }
-
-    private static TimeSpec Now() => TimeSpec.FromDateTimeOffset(DateTimeOffset.UtcNow);
-
-    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
-    private static void Wait(Task task) => task.GetAwaiter().GetResult();
-
-    /// <summary>The attributes of a path: the open file's own state first, then the cache, then the bucket.</summary>
-    private NodeInfo? Lookup(string path)
-    {
-        if (ObjectKeys.IsRoot(path)) return RootNode;
-        if (_open.Find(path) is { } open) return open.Current;
-        if (_attributes.TryGet(path, out var cached)) return cached;
-        var node = Wait(ResolveAsync(path));
-        _attributes.Set(path, node);
-        return node;
-    }
-
-    private static readonly NodeInfo RootNode = new()
-    {
-        Kind = NodeKind.Directory, Permissions = 0x1ED, Uid = 0, Gid = 0, Size = 0,
-        ModifyTime = default, ChangeTime = default, AccessTime = default, DirectoryForm = DirectoryForm.Marker,
-    };
-
-    /// <summary>
-    /// Asks the bucket what a path is: a file, a directory marker, an implicit directory or a legacy folder, in one
-    /// round trip (the file and the directory forms are asked at once). A fresh listing of the parent may answer
-    /// for a listed file whose attributes a HEAD proved unchanged since; it never answers "no such name".
-    /// </summary>
-    /// <param name="asked">An open (close-to-open): the bucket is asked, whatever a listing says.</param>
-    private async Task<NodeInfo?> ResolveAsync(string path, bool asked = false)
-    {
-        var fileKey = ObjectKeys.FileKey(path);
-        var parent = ObjectKeys.ParentPath(path);
-        var name = ObjectKeys.Name(path);
-        var listed = asked ? null : _lister.Find(parent, name);
-        if (listed is not null && _open.Find(path) is null && !_deleting.Contains(fileKey))
+        try
         {
-            if (!listed.IsDirectory && _metadata.TryReuse(path, listed) is { } unchanged) return unchanged;
-            if (listed.IsDirectory) return await FetchEntryAsync(path, listed).ConfigureAwait(false);
-            StatAhead(parent, name);
+            return await body().ConfigureAwait(false);
         }
-
-        // A file whose DELETE is still queued is gone for this mount (a directory of the same name is not).
-        var file = _deleting.Contains(fileKey) ? Task.FromResult<ObjectInfo?>(null) : _store.HeadAsync(fileKey);
-        var directory = ResolveDirectoryAsync(path);
-        await Task.WhenAll(file, directory).ConfigureAwait(false);
-        if (await file is { } info)
+        catch (Exception e) when (IsExpected(e))
         {
-            var node = RememberFile(path, info);
-            if (listed is null) _lister.FoundByName(parent, name);
-            return node;
+            return Fail(ErrnoOf(operation, what, e));
         }
-        return await directory;
     }
 
-    /// <summary>
-    /// Marker and children, asked at once. A legacy folder object ("dir_$folder$") is only found through a listing
-    /// of its parent (asking for it too would add a request to every lookup of a missing name).
-    /// </summary>
-    private async Task<NodeInfo?> ResolveDirectoryAsync(string path)
+    private static async ValueTask<int> GuardErrno(string operation, string what, Func<ValueTask<int>> body)
     {
-        var directoryKey = ObjectKeys.DirectoryKey(path);
-        var marker = _store.HeadAsync(directoryKey);
-        var children = _store.ListPageAsync(directoryKey, null, null, 1);
-        await Task.WhenAll(marker, children).ConfigureAwait(false);
-        if (await marker is { } markerInfo)
-            return MetadataCodec.Decode(markerInfo, true, DirectoryForm.Marker, _defaultUid, _defaultGid);
-        var page = await children;
-        if (page.Objects.Count > 0 || page.CommonPrefixes.Count > 0)
-            return MetadataCodec.ImplicitDirectory(page.Objects.FirstOrDefault()?.LastModified, _defaultUid, _defaultGid);
-        return null;
-    }
-
-    /// <summary>A file's attributes from what the bucket answered (HEAD or GET), kept for listings to prove later.</summary>
-    private NodeInfo RememberFile(string path, ObjectInfo info)
-    {
-        var node = MetadataCodec.Decode(info, false, DirectoryForm.None, _defaultUid, _defaultGid);
-        _metadata.Remember(path, node, info);
-        return node;
-    }
-
-    /// <summary>After a change to a path: what this mount will answer next (the parent's listing is re-read).</summary>
-    private void Changed(string path, NodeInfo? node)
-    {
-        if (node is null)
+        try
         {
-            _attributes.Remove(path);
-            _metadata.Forget(path);
+            return await body().ConfigureAwait(false);
         }
-        else
+        catch (Exception e) when (IsExpected(e))
         {
-            _attributes.Set(path, node);
+            return ErrnoOf(operation, what, e);
         }
-        _lister.Update(ObjectKeys.ParentPath(path), ObjectKeys.Name(path), node is null ? null : node.Kind == NodeKind.Directory);
     }
-
-    private static int CheckName(string path) => ObjectKeys.HasTooLongName(path) ? -Errno.ENAMETOOLONG : 0;
 }

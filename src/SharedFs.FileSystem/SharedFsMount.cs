@@ -46,11 +46,18 @@ public sealed class SharedFsMount : IAsyncDisposable
                 throw new InvalidOperationException($"cannot mount at {mountPoint}: {staleError}");
             if (!Directory.Exists(mountPoint) && !File.Exists(mountPoint)) createdMountPoint = mountPoint;
             Directory.CreateDirectory(mountPoint);
-            EnsureThreadPoolHeadroom();
             staging = new StagingArea(options.StagingDirectory);
-            var fileSystem = new SharedFileSystem(store, staging, options.CacheTtl, options.DefaultUid, options.DefaultGid,
-                options.WriteBack, () => FuseMount.CurrentContext);
-            fuse = FuseMount.Mount(fileSystem, mountPoint, FuseOptions(options));
+            var fileSystem = new SharedFileSystem(store, staging, new FileSystemSettings
+            {
+                CacheTtl = options.CacheTtl,
+                DefaultUid = options.DefaultUid,
+                DefaultGid = options.DefaultGid,
+                WriteBack = options.WriteBack,
+            }, options.Clock ?? TimeProvider.System);
+            fuse = FuseMount.Mount(fileSystem, mountPoint, FuseOptions());
+            var kernel = fuse;
+            fileSystem.InvalidateAttributes = inode => kernel.InvalidateInode(inode, attributesOnly: true);
+            fileSystem.InvalidateName = (parent, name) => kernel.InvalidateEntry(parent, name);
             var mount = new SharedFsMount(options, store, fileSystem, fuse, staging);
             await mount.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false);
             return mount;
@@ -72,36 +79,16 @@ public sealed class SharedFsMount : IAsyncDisposable
     }
 
     /// <summary>
-    /// Every FUSE worker blocks on a storage call whose continuations run on the thread pool, and each background
-    /// upload holds a pool thread while it runs: with the default minimum (one thread per core) a burst of
-    /// requests waits for the pool's slow thread injection (one thread per half second). The minimum only
-    /// removes that wait (threads are still made on demand); it grows with the mounts of the process.
+    /// What the kernel is told: permissions are its to check from the modes and owners we report
+    /// (default_permissions); cache timeouts come with every answer (the rest of a node's trust).
     /// </summary>
-    private static void EnsureThreadPoolHeadroom()
-    {
-        var mounts = Interlocked.Increment(ref s_mountsStarted);
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        var wanted = FuseWorkerThreads * 2 * Math.Min(mounts, 8);
-        if (workers < wanted) ThreadPool.SetMinThreads(wanted, Math.Max(io, wanted));
-    }
-
-    private static int s_mountsStarted;
-
-    private const int FuseWorkerThreads = 32;
-
-    /// <summary>What the kernel is told: its caches expire with ours (stat/readdir staleness bounded by the TTL).</summary>
-    internal static FuseMountOptions FuseOptions(SharedFsMountOptions options) => new()
+    internal static FuseMountOptions FuseOptions() => new()
     {
         FsName = "sharedfs",
         Subtype = "sharedfs",
-        EntryTimeout = options.CacheTtl,
-        AttributeTimeout = options.CacheTtl,
-        NegativeTimeout = TimeSpan.Zero,
-        // Close-to-open is decided by us on each open (ETag comparison → OpenInfo.KeepCache), not by mtime/size.
-        AutoCache = false,
+        DefaultPermissions = true,
         MaxWrite = 1024 * 1024,
         MaxReadAhead = 1024 * 1024,
-        MaxThreads = FuseWorkerThreads,
     };
 
     /// <summary>A one-key listing: the cheapest request that proves keys, bucket and endpoint are right.</summary>
@@ -151,8 +138,7 @@ public sealed class SharedFsMount : IAsyncDisposable
     public Task Completion => _fuse.Completion;
 
     /// <summary>Uploads every dirty file; returns the number of files that could not be uploaded.</summary>
-    public Task<int> FlushAsync(CancellationToken cancellationToken = default) =>
-        Task.Run(_fileSystem.FlushAll, cancellationToken);
+    public Task<int> FlushAsync(CancellationToken cancellationToken = default) => _fileSystem.FlushAllAsync().WaitAsync(cancellationToken);
 
     /// <summary>Flushes, then unmounts (waiting for open files up to the configured wait, then lazily). True when clean.</summary>
     public async Task<bool> UnmountAsync(CancellationToken cancellationToken = default)
@@ -161,7 +147,7 @@ public sealed class SharedFsMount : IAsyncDisposable
         var failures = await FlushAsync(cancellationToken).ConfigureAwait(false);
         var clean = await Task.Run(() => _fuse.Unmount(_options.UnmountWait), CancellationToken.None).ConfigureAwait(false);
         // Files still open at a lazy unmount are released by then or never: one last attempt.
-        failures = _fileSystem.FlushAll();
+        failures = await _fileSystem.FlushAllAsync().ConfigureAwait(false);
         _fileSystem.StopBackgroundWork();
         _fuse.Dispose();
         (_store as IDisposable)?.Dispose();

@@ -7,7 +7,7 @@ public sealed record SharedFsMountOptions
 {
     public required S3StoreOptions Store { get; init; }
     public required string MountPoint { get; init; }
-    /// <summary>Bound on how stale stat/readdir answers may be (kernel and our own caches).</summary>
+    /// <summary>How old the attributes stat() shows of a name this mount already knows may be (never a lookup of a new name, an open or a listing).</summary>
     public TimeSpan CacheTtl { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Where dirty file contents are staged before upload (0700, files 0600).</summary>
     public string StagingDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "sharedfs-staging");
@@ -19,6 +19,8 @@ public sealed record SharedFsMountOptions
     /// change is staged here and its upload or delete queued (fsync waits for it).
     /// </summary>
     public WriteBackMode WriteBack { get; init; } = WriteBackMode.Off;
+    /// <summary>The clock of the caches (tests inject their own).</summary>
+    public TimeProvider? Clock { get; init; }
     /// <summary>How long a stuck unmount waits for open files before falling back to a lazy unmount.</summary>
     public TimeSpan UnmountWait { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -18,9 +18,10 @@ public interface IObjectStore
 
     /// <summary>
     /// One GET of the object's first bytes that also tells its size, dates and metadata (a HEAD and a read in one
-    /// request); null info when there is no such key or the object is empty (ask with HEAD then).
+    /// request). An empty object exists but comes without its metadata (a ranged GET of nothing carries none): ask
+    /// with HEAD then.
     /// </summary>
-    Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default);
+    Task<FirstBytes> ReadFirstBytesAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default);
 
     /// <summary>GET of the whole object (or from <paramref name="offset"/>) into <paramref name="destination"/>, streamed.</summary>
     Task<ObjectInfo> DownloadAsync(string key, Stream destination, long offset = 0, CancellationToken cancellationToken = default);

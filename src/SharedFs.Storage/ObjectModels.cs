@@ -37,3 +37,13 @@ public abstract record ObjectPiece(long Length)
     /// <summary>Local bytes read from a seekable stream from <paramref name="Offset"/>.</summary>
     public sealed record Local(Stream Content, long Offset, long Length) : ObjectPiece(Length);
 }
+
+/// <summary>
+/// The answer of <see cref="IObjectStore.ReadFirstBytesAsync"/>: no such key, an empty object (without metadata), or
+/// the object's info and the <paramref name="Read"/> first bytes.
+/// </summary>
+public readonly record struct FirstBytes(bool Exists, ObjectInfo? Info, int Read)
+{
+    public static FirstBytes Missing => new(false, null, 0);
+    public static FirstBytes Empty => new(true, null, 0);
+}

@@ -67,6 +67,7 @@ internal static class S3ErrorMapper
             "AccessDenied" => StorageErrorKind.AccessDenied,
             "NotImplemented" => StorageErrorKind.NotImplemented,
             "PreconditionFailed" => StorageErrorKind.PreconditionFailed,
+            "QuotaExceeded" => StorageErrorKind.QuotaExceeded,
             _ => (StorageErrorKind?)null,
         };
         if (kind is { } known) return known;

@@ -83,8 +83,9 @@ public sealed partial class S3ObjectStore
             await cancel.CancelAsync().ConfigureAwait(false);
             foreach (var task in pending)
             {
-                try { ArrayPool<byte>.Shared.Return((await task.ConfigureAwait(false)).Buffer); }
-                catch { /* the first failure is the one reported */ }
+                // The first failure is the one reported: the others only give their buffers back.
+                await ((Task)task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (task.IsCompletedSuccessfully) ArrayPool<byte>.Shared.Return(task.Result.Buffer);
             }
             throw;
         }

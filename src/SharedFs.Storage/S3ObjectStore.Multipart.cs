@@ -100,6 +100,11 @@ public sealed partial class S3ObjectStore
     /// billed) on the server; a failure in the end is swallowed: the original failure matters more, and a
     /// lifecycle rule on the bucket cleans up what is left.
     /// </summary>
+    /// <summary>
+    /// Drops an unfinished upload (retried like any request, never cancelled). It runs while another failure is
+    /// being reported, so its own failure is logged rather than thrown: the parts then stay, invisible, until a
+    /// bucket lifecycle rule (AbortIncompleteMultipartUpload) removes them.
+    /// </summary>
     private async Task AbortMultipartAsync(string key, string uploadId)
     {
         try
@@ -109,8 +114,9 @@ public sealed partial class S3ObjectStore
                 using var _ = await _s3.SendAsync(new S3Request(HttpMethod.Delete, key).With("uploadId", uploadId), token, HttpStatusCode.NotFound).ConfigureAwait(false);
             }, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (StorageException e)
         {
+            StorageLog.Warn($"could not abort the unfinished upload {uploadId} of {Target(key)} (its parts stay until a lifecycle rule removes them): {e.Message}");
         }
     }
 

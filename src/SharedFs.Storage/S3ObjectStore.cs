@@ -38,8 +38,6 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         _retry = new RetryPolicy(options.MaxRetries, options.RequestTimeout, options.RetryBaseDelay, options.RetryMaxDelay, options.SecretAccessKey);
     }
 
-    public static S3ObjectStore Create(S3StoreOptions options) => new(options);
-
     public string Bucket => _options.Bucket;
 
     public S3StoreOptions Options => _options;
@@ -72,16 +70,16 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public async Task<FirstBytes> ReadFirstBytesAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty) throw new ArgumentException("the buffer must not be empty", nameof(buffer));
         return await _retry.ExecuteAsync("GET", Target(key), async token =>
         {
             using var response = await GetRangeAsync(key, 0, buffer.Length, etag: null, token, allowMissing: true).ConfigureAwait(false);
-            // Missing, or empty (416 answers may carry no metadata): the caller asks with HEAD.
-            if (response is null || response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable) return ((ObjectInfo?)null, 0);
+            if (response is null) return FirstBytes.Missing;
+            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable) return FirstBytes.Empty;
             var read = await ReadBodyAsync(response, buffer, token).ConfigureAwait(false);
-            return (InfoOf(key, response, TotalSize(response)), read);
+            return new FirstBytes(true, InfoOf(key, response, TotalSize(response)), read);
         }, cancellationToken).ConfigureAwait(false);
     }
 

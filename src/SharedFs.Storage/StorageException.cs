@@ -10,6 +10,8 @@ public enum StorageErrorKind
     Unavailable,
     NotImplemented,
     PreconditionFailed,
+    /// <summary>The server refuses to store more (a bucket or user quota: RGW's and S3-compatible providers' QuotaExceeded).</summary>
+    QuotaExceeded,
     Other,
 }
 

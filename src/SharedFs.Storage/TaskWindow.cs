@@ -59,8 +59,8 @@ internal sealed class TaskWindow : IAsyncDisposable
         if (_running.Count > 0)
         {
             await _cancel.CancelAsync().ConfigureAwait(false);
-            try { await Task.WhenAll(_running).ConfigureAwait(false); }
-            catch { /* the first failure was already reported */ }
+            // The first failure was already reported: the others are only waited for.
+            await Task.WhenAll(_running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _running.Clear();
         }
         _cancel.Dispose();

@@ -50,7 +50,7 @@ internal sealed class FaultyStore(IObjectStore inner) : IObjectStore, IDisposabl
         return inner.HeadAsync(key, cancellationToken);
     }
     public Task<int> ReadAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(key, offset, buffer, cancellationToken);
-    public Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadWithInfoAsync(key, buffer, cancellationToken);
+    public Task<FirstBytes> ReadFirstBytesAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadFirstBytesAsync(key, buffer, cancellationToken);
     public Task<ObjectInfo> DownloadAsync(string key, Stream destination, long offset = 0, CancellationToken cancellationToken = default) => inner.DownloadAsync(key, destination, offset, cancellationToken);
 
     public async Task<ObjectInfo> UploadAsync(string key, Stream content, long length, ObjectWriteOptions options, CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ namespace SharedFs.Fuse.Tests;
 public sealed class DirectoryAndErrorTests : IDisposable
 {
     // Long timeouts: the attributes handed over by readdirplus must still be cached when ls -l stats.
-    private readonly MountedFs _m = MountedFs.Start(MountedFs.Options(TimeSpan.FromSeconds(30)));
+    private readonly MountedFs _m = MountedFs.Start(cacheTimeout: TimeSpan.FromSeconds(30));
 
     public void Dispose() => _m.Dispose();
 

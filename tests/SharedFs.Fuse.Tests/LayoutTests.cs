@@ -14,11 +14,11 @@ public sealed unsafe class LayoutTests
 {
     private static readonly string[] OperationNames =
     [
-        "getattr", "readlink", "mknod", "mkdir", "unlink", "rmdir", "symlink", "rename", "link", "chmod", "chown",
-        "truncate", "open", "read", "write", "statfs", "flush", "release", "fsync", "setxattr", "getxattr",
-        "listxattr", "removexattr", "opendir", "readdir", "releasedir", "fsyncdir", "init", "destroy", "access",
-        "create", "lock", "utimens", "bmap", "ioctl", "poll", "write_buf", "read_buf", "flock", "fallocate",
-        "copy_file_range", "lseek",
+        "init", "destroy", "lookup", "forget", "getattr", "setattr", "readlink", "mknod", "mkdir", "unlink", "rmdir",
+        "symlink", "rename", "link", "open", "read", "write", "flush", "release", "fsync", "opendir", "readdir",
+        "releasedir", "fsyncdir", "statfs", "setxattr", "getxattr", "listxattr", "removexattr", "access", "create",
+        "getlk", "setlk", "bmap", "ioctl", "poll", "write_buf", "retrieve_reply", "forget_multi", "flock", "fallocate",
+        "readdirplus", "copy_file_range", "lseek",
     ];
 
     private static readonly (string C, string Managed)[] StatFields =
@@ -38,15 +38,9 @@ public sealed unsafe class LayoutTests
     private static readonly (string C, string Managed)[] FileInfoFields =
         [("flags", "Flags"), ("fh", "Fh"), ("lock_owner", "LockOwner"), ("poll_events", "PollEvents")];
 
-    private static readonly (string C, string Managed)[] ConfigFields =
+    private static readonly (string C, string Managed)[] EntryFields =
     [
-        ("set_gid", "SetGid"), ("gid", "Gid"), ("set_uid", "SetUid"), ("uid", "Uid"), ("set_mode", "SetMode"),
-        ("umask", "Umask"), ("entry_timeout", "EntryTimeout"), ("negative_timeout", "NegativeTimeout"),
-        ("attr_timeout", "AttrTimeout"), ("intr", "Intr"), ("intr_signal", "IntrSignal"), ("remember", "Remember"),
-        ("hard_remove", "HardRemove"), ("use_ino", "UseIno"), ("readdir_ino", "ReaddirIno"), ("direct_io", "DirectIo"),
-        ("kernel_cache", "KernelCache"), ("auto_cache", "AutoCache"), ("no_rofd_flush", "NoRofdFlush"),
-        ("ac_attr_timeout_set", "AcAttrTimeoutSet"), ("ac_attr_timeout", "AcAttrTimeout"),
-        ("nullpath_ok", "NullPathOk"), ("show_help", "ShowHelp"), ("modules", "Modules"), ("debug", "Debug"),
+        ("ino", "Ino"), ("generation", "Generation"), ("attr", "Attr"), ("attr_timeout", "AttrTimeout"), ("entry_timeout", "EntryTimeout"),
     ];
 
     private static readonly (string C, string Managed)[] ConnFields =
@@ -57,7 +51,9 @@ public sealed unsafe class LayoutTests
     ];
 
     private static readonly (string C, string Managed)[] ContextFields =
-        [("fuse", "Fuse"), ("uid", "Uid"), ("gid", "Gid"), ("pid", "Pid"), ("private_data", "PrivateData"), ("umask", "Umask")];
+        [("uid", "Uid"), ("gid", "Gid"), ("pid", "Pid"), ("umask", "Umask")];
+
+    private static readonly (string C, string Managed)[] ForgetFields = [("ino", "Ino"), ("nlookup", "Count")];
 
     private static readonly (string C, string Managed)[] ArgsFields =
         [("argc", "Argc"), ("argv", "Argv"), ("allocated", "Allocated")];
@@ -87,49 +83,54 @@ public sealed unsafe class LayoutTests
     }
 
     [Fact]
-    public void Config_matches_the_header() => AssertStruct<FuseConfig>("struct fuse_config", ConfigFields);
+    public void Entry_param_matches_the_header() => AssertStruct<NativeEntryParam>("struct fuse_entry_param", EntryFields);
+
+    [Fact]
+    public void Forget_data_matches_the_header() => AssertStruct<NativeForget>("struct fuse_forget_data", ForgetFields);
 
     [Fact]
     public void Conn_info_matches_the_header_and_capability_bits()
     {
         AssertStruct<FuseConnInfo>("struct fuse_conn_info", ConnFields);
         AssertConstant("const FUSE_CAP_ASYNC_READ", FuseConnInfo.CapAsyncRead);
+        AssertConstant("const FUSE_CAP_ATOMIC_O_TRUNC", FuseConnInfo.CapAtomicOTrunc);
+        AssertConstant("const FUSE_CAP_AUTO_INVAL_DATA", FuseConnInfo.CapAutoInvalData);
         AssertConstant("const FUSE_CAP_READDIRPLUS", FuseConnInfo.CapReaddirPlus);
         AssertConstant("const FUSE_CAP_READDIRPLUS_AUTO", FuseConnInfo.CapReaddirPlusAuto);
-        AssertConstant("const FUSE_FILL_DIR_PLUS", LibFuse.FillDirPlus);
-        AssertConstant("const FUSE_READDIR_PLUS", LibFuse.ReadDirPlus);
+        AssertConstant("const FUSE_CAP_PARALLEL_DIROPS", FuseConnInfo.CapParallelDirops);
+        AssertConstant("const FUSE_CAP_HANDLE_KILLPRIV", FuseConnInfo.CapHandleKillPriv);
     }
 
     [Fact]
     public void Context_and_args_match_the_header()
     {
-        AssertStruct<FuseContext>("struct fuse_context", ContextFields);
+        AssertStruct<NativeRequestContext>("struct fuse_ctx", ContextFields);
         AssertStruct<FuseArgs>("struct fuse_args", ArgsFields);
+    }
+
+    [Fact]
+    public void Setattr_bits_match_the_header()
+    {
+        foreach (var (name, bit) in new[] { ("MODE", 1), ("UID", 2), ("GID", 4), ("SIZE", 8), ("ATIME", 16), ("MTIME", 32), ("ATIME_NOW", 128), ("MTIME_NOW", 256) })
+            AssertConstant($"const FUSE_SET_ATTR_{name}", bit);
     }
 
     [Fact]
     public void Operations_table_has_every_member_at_its_header_offset()
     {
         var probe = Probe.Value;
-        Assert.Equal(probe["sizeof struct fuse_operations"], sizeof(FuseOperations));
-        Assert.Equal(OperationNames.Length * IntPtr.Size, sizeof(FuseOperations));
-        Assert.Equal(FuseOperations.MemberCount, OperationNames.Length);
+        Assert.Equal(probe["sizeof struct fuse_lowlevel_ops"], sizeof(FuseLowLevelOperations));
+        Assert.Equal(OperationNames.Length * IntPtr.Size, sizeof(FuseLowLevelOperations));
+        Assert.Equal(FuseLowLevelOperations.MemberCount, OperationNames.Length);
         // Managed members are declared in header order, one pointer each: member i sits at i * 8.
-        var managed = typeof(FuseOperations).GetFields().Where(f => !f.IsStatic && !f.IsLiteral)
-            .Select(f => (f.Name, Offset: Marshal.OffsetOf<FuseOperations>(f.Name).ToInt64())).OrderBy(f => f.Offset).ToArray();
+        var managed = typeof(FuseLowLevelOperations).GetFields().Where(f => !f.IsStatic && !f.IsLiteral)
+            .Select(f => (f.Name, Offset: Marshal.OffsetOf<FuseLowLevelOperations>(f.Name).ToInt64())).OrderBy(f => f.Offset).ToArray();
         Assert.Equal(OperationNames.Length, managed.Length);
         for (int i = 0; i < OperationNames.Length; i++)
         {
-            Assert.Equal(probe[$"offsetof struct fuse_operations.{OperationNames[i]}"], managed[i].Offset);
+            Assert.Equal(probe[$"offsetof struct fuse_lowlevel_ops.{OperationNames[i]}"], managed[i].Offset);
             Assert.Equal(Normalize(OperationNames[i]), Normalize(managed[i].Name));
         }
-    }
-
-    [Fact]
-    public void Utime_markers_match_the_header()
-    {
-        AssertConstant("const UTIME_NOW", TimeSpec.UtimeNow);
-        AssertConstant("const UTIME_OMIT", TimeSpec.UtimeOmit);
     }
 
     /// <summary>The header's value is the expected one; managed constants must follow it.</summary>
@@ -160,7 +161,7 @@ public sealed unsafe class LayoutTests
     {
         FuseEnvironment.RequireCompiler();
         var source = new System.Text.StringBuilder("""
-            #include <fuse.h>
+            #include <fuse_lowlevel.h>
             #include <stddef.h>
             #include <stdio.h>
             #include <string.h>
@@ -182,14 +183,18 @@ public sealed unsafe class LayoutTests
         Struct("struct timespec", ["tv_sec", "tv_nsec"]);
         Struct("struct statvfs", StatVfsFields.Select(f => f.C));
         Struct("struct fuse_file_info", FileInfoFields.Select(f => f.C));
-        Struct("struct fuse_config", ConfigFields.Select(f => f.C));
+        Struct("struct fuse_entry_param", EntryFields.Select(f => f.C));
+        Struct("struct fuse_forget_data", ForgetFields.Select(f => f.C));
         Struct("struct fuse_conn_info", ConnFields.Select(f => f.C));
-        Struct("struct fuse_context", ContextFields.Select(f => f.C));
+        Struct("struct fuse_ctx", ContextFields.Select(f => f.C));
         Struct("struct fuse_args", ArgsFields.Select(f => f.C));
-        Struct("struct fuse_operations", OperationNames);
+        Struct("struct fuse_lowlevel_ops", OperationNames);
         foreach (var bit in new[] { "direct_io", "keep_cache" })
             source.AppendLine($"memset(&fi, 0, sizeof fi); fi.{bit} = 1; memcpy(&bits, (char*)&fi + 4, 4); printf(\"bits fuse_file_info.{bit} %u\\n\", bits);");
-        foreach (var k in new[] { "FUSE_CAP_ASYNC_READ", "FUSE_CAP_READDIRPLUS", "FUSE_CAP_READDIRPLUS_AUTO", "FUSE_FILL_DIR_PLUS", "FUSE_READDIR_PLUS", "UTIME_NOW", "UTIME_OMIT" })
+        foreach (var k in new[] { "FUSE_CAP_ASYNC_READ", "FUSE_CAP_ATOMIC_O_TRUNC", "FUSE_CAP_AUTO_INVAL_DATA", "FUSE_CAP_READDIRPLUS",
+                     "FUSE_CAP_READDIRPLUS_AUTO", "FUSE_CAP_PARALLEL_DIROPS", "FUSE_CAP_HANDLE_KILLPRIV", "FUSE_SET_ATTR_MODE",
+                     "FUSE_SET_ATTR_UID", "FUSE_SET_ATTR_GID", "FUSE_SET_ATTR_SIZE", "FUSE_SET_ATTR_ATIME", "FUSE_SET_ATTR_MTIME",
+                     "FUSE_SET_ATTR_ATIME_NOW", "FUSE_SET_ATTR_MTIME_NOW" })
             source.AppendLine($"K({k});");
         source.AppendLine("return 0; }");
 

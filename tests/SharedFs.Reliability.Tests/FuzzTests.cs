@@ -107,7 +107,7 @@ public sealed class FuzzTests
         }, iter: 3000);
     }
 
-    private static readonly Type ListerType = typeof(SharedFsMount).Assembly.GetType("SharedFs.FileSystem.DirectoryLister", true)!;
+    private static readonly Type ListerType = typeof(SharedFsMount).Assembly.GetType("SharedFs.FileSystem.Remote.DirectoryListing", true)!;
 
     private static readonly Gen<string> KeyPart = Gen.OneOf(
         Gen.String[Gen.Char["/.a\0é🙂 %"], 0, 8],
@@ -130,8 +130,8 @@ public sealed class FuzzTests
                 var keys = objectParts.Select(p => prefix + p.Item1 + p.Item2 + p.Item3).ToList();
                 var prefixes = prefixParts.Select(p => prefix + p.Item1 + p.Item2 + "/").ToList();
                 var store = new ListingStore(keys, prefixes);
-                var lister = Activator.CreateInstance(ListerType, store, TimeSpan.Zero, 256)!;
-                var task = (Task)ListerType.GetMethod("ListAsync")!.Invoke(lister, [directory, CancellationToken.None])!;
+                var lister = Activator.CreateInstance(ListerType, store)!;
+                var task = (Task)ListerType.GetMethod("ListAsync")!.Invoke(lister, [prefix])!;
                 task.GetAwaiter().GetResult();
                 var entries = (IEnumerable)task.GetType().GetProperty("Result")!.GetValue(task)!;
                 var names = new HashSet<string>(StringComparer.Ordinal);
@@ -175,7 +175,7 @@ public sealed class FuzzTests
         public Task<ListPage> ListPageAsync(string prefix, string? delimiter, string? continuationToken, int maxKeys = 1000, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<int> ReadAsync(string key, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<(ObjectInfo? Info, int Read)> ReadWithInfoAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<FirstBytes> ReadFirstBytesAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<ObjectInfo> DownloadAsync(string key, Stream destination, long offset = 0, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<ObjectInfo> UploadAsync(string key, Stream content, long length, ObjectWriteOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<ObjectInfo> ComposeAsync(string key, IReadOnlyList<ObjectPiece> pieces, ObjectWriteOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();

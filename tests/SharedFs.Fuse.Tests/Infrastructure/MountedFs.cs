@@ -20,21 +20,21 @@ internal sealed class MountedFs : IDisposable
         Mount = mount;
     }
 
-    /// <summary>Default test options: no allow_other noise, short timeouts unless given.</summary>
-    public static FuseMountOptions Options(TimeSpan? cacheTimeout = null) => new()
+    /// <summary>Default test options: the kernel does not check permissions (the tests run as root anyway).</summary>
+    public static FuseMountOptions Options() => new()
     {
         FsName = "memfs-test",
         Subtype = "memfs",
-        EntryTimeout = cacheTimeout ?? TimeSpan.FromSeconds(1),
-        AttributeTimeout = cacheTimeout ?? TimeSpan.FromSeconds(1),
+        DefaultPermissions = false,
         MaxThreads = 8,
     };
 
-    public static MountedFs Start(FuseMountOptions? options = null)
+    /// <param name="cacheTimeout">How long the kernel may keep names and attributes (1 s unless given).</param>
+    public static MountedFs Start(FuseMountOptions? options = null, TimeSpan? cacheTimeout = null)
     {
         FuseEnvironment.RequireMountable();
         string dir = NewDirectory();
-        var fs = new MemoryFileSystem();
+        var fs = new MemoryFileSystem(cacheTimeout ?? TimeSpan.FromSeconds(1));
         try
         {
             return new MountedFs(fs, FuseMount.Mount(fs, dir, options ?? Options()));

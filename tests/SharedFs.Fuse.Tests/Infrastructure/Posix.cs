@@ -58,4 +58,12 @@ internal static partial class Posix
         close(fd);
         return 0;
     }
+
+    /// <summary>st_ino of the path (struct stat on x86_64: st_ino at offset 8).</summary>
+    public static ulong InodeOf(string path)
+    {
+        var buffer = new byte[256];
+        if (stat(path, buffer) != 0) throw new IOException($"stat {path}: errno {Marshal.GetLastPInvokeError()}");
+        return BitConverter.ToUInt64(buffer, 8);
+    }
 }

@@ -1,10 +1,12 @@
 namespace SharedFs.Fuse.Tests.MemoryFs;
 
 /// <summary>
-/// A small in-memory filesystem served through the binding: one lock, nodes in a tree, open files by handle
-/// (so an unlinked open file keeps working). Counters and fault injection let tests see what the kernel asked.
+/// A small in-memory filesystem served through the binding, inode by inode: one lock, nodes by number, open
+/// files by handle (so an unlinked open file keeps working). Answers synchronously, except reads, which complete
+/// later on the thread pool (both reply paths of the binding are exercised). Counters and fault injection let tests
+/// see what the kernel asked.
 /// </summary>
-internal sealed class MemoryFileSystem : FuseFileSystem
+internal sealed class MemoryFileSystem(TimeSpan cacheTimeout) : FuseFileSystem
 {
     private const int O_ACCMODE = 3, O_TRUNC = 0x200;
     private const uint RenameNoReplace = 1;
@@ -13,6 +15,8 @@ internal sealed class MemoryFileSystem : FuseFileSystem
     {
         public uint Mode, Uid, Gid;
         public ulong Inode;
+        public DirectoryNode? Parent;
+        public string Name = "";
         public TimeSpec AccessTime, ModifyTime, ChangeTime;
     }
 
@@ -33,24 +37,35 @@ internal sealed class MemoryFileSystem : FuseFileSystem
     }
 
     private readonly Lock _gate = new();
-    private readonly DirectoryNode _root;
+    private readonly Dictionary<ulong, Node> _nodes = [];
     private readonly Dictionary<ulong, FileNode> _open = [];
-    private ulong _nextHandle = 1, _nextInode = 1;
+    private readonly Dictionary<ulong, List<Node>> _listings = [];
+    private readonly DirectoryNode _root = new() { Mode = FileMode.Directory | 0x1ED /* 0755 */, Inode = RootInode };
+    private ulong _nextHandle = 1, _nextInode = RootInode + 1;
     private int _getAttrCalls;
 
-    public MemoryFileSystem()
-    {
-        _root = Stamp(new DirectoryNode { Mode = FileMode.Directory | 0x1ED /* 0755 */ });
-    }
+    public MemoryFileSystem() : this(TimeSpan.FromSeconds(1)) { }
 
-    /// <summary>A callback on a path ending with this name throws (to see EIO instead of a crash).</summary>
+    /// <summary>A call on a name ending with this throws (to see EIO instead of a crash).</summary>
     public const string ExplodingName = "boom";
 
     public int GetAttrCalls => Volatile.Read(ref _getAttrCalls);
-    public FuseRequestContext? LastCreateContext { get; private set; }
+    public FuseContext? LastCreateContext { get; private set; }
     public int InitializedCalls { get; private set; }
     public int DestroyedCalls { get; private set; }
     public int OpenHandles { get { lock (_gate) return _open.Count; } }
+
+    public override void Initialized()
+    {
+        lock (_gate)
+        {
+            Stamp(_root);
+            _nodes[RootInode] = _root;
+        }
+        InitializedCalls++;
+    }
+
+    public override void Destroyed() => DestroyedCalls++;
 
     /// <summary>Changes a file behind the kernel's back (as another client of the bucket would).</summary>
     public void ReplaceContent(string path, byte[] content)
@@ -64,172 +79,161 @@ internal sealed class MemoryFileSystem : FuseFileSystem
         }
     }
 
+    /// <summary>Removes a name without going through the kernel.</summary>
+    public void RemoveBehindTheKernel(string path)
+    {
+        lock (_gate)
+        {
+            var node = Find(path)!;
+            node.Parent!.Children.Remove(node.Name);
+            node.Parent = null;
+        }
+    }
+
     /// <summary>Adds a file without going through the kernel.</summary>
     public void AddFile(string path, byte[] content)
     {
         lock (_gate)
         {
-            var (parent, name) = Parent(path);
-            parent!.Children[name] = Stamp(new FileNode { Mode = FileMode.Regular | 0x1A4, Data = content.ToArray(), Length = content.Length });
+            var slash = path.LastIndexOf('/');
+            var parent = (DirectoryNode)Find(path[..Math.Max(slash, 0)])!;
+            Attach(parent, path[(slash + 1)..], Stamp(new FileNode { Mode = FileMode.Regular | 0x1A4, Data = content.ToArray(), Length = content.Length }));
         }
     }
 
-    public override void Initialized() => InitializedCalls++;
-    public override void Destroyed() => DestroyedCalls++;
+    public override ValueTask<FuseResult<FuseEntry>> LookupAsync(FuseContext context, ulong parent, string name)
+    {
+        ThrowIfExploding(name);
+        lock (_gate)
+        {
+            if (!_nodes.TryGetValue(parent, out var node) || node is not DirectoryNode directory) return Answer<FuseEntry>(Errno.Fail(Errno.ENOTDIR));
+            return directory.Children.TryGetValue(name, out var child) ? Answer<FuseEntry>(Entry(child)) : Answer<FuseEntry>(Errno.Fail(Errno.ENOENT));
+        }
+    }
 
-    public override int GetAttr(string path, ref FileStat stat, ulong? handle)
+    public override ValueTask<FuseResult<FuseAttributes>> GetAttributesAsync(FuseContext context, ulong inode, ulong? handle)
     {
         Interlocked.Increment(ref _getAttrCalls);
-        ThrowIfExploding(path);
         lock (_gate)
         {
-            Node? node = handle is ulong h && _open.TryGetValue(h, out var open) ? open : Find(path);
-            if (node == null) return -Errno.ENOENT;
-            stat = StatOf(node);
-            return 0;
+            Node? node = handle is { } h && _open.TryGetValue(h, out var open) ? open : _nodes.GetValueOrDefault(inode);
+            if (node is null) return Answer<FuseAttributes>(Errno.Fail(Errno.ENOENT));
+            ThrowIfExploding(node.Name);
+            return Answer<FuseAttributes>(new FuseAttributes(StatOf(node), cacheTimeout));
         }
     }
 
-    public override int ReadLink(string path, out string target)
+    public override ValueTask<FuseResult<FuseAttributes>> SetAttributesAsync(FuseContext context, ulong inode, AttributeChanges changes, ulong? handle)
     {
         lock (_gate)
         {
-            target = "";
-            if (Find(path) is not LinkNode link) return Find(path) == null ? -Errno.ENOENT : -Errno.EINVAL;
-            target = link.Target;
-            return 0;
-        }
-    }
-
-    public override int MakeDirectory(string path, uint mode) =>
-        AddNode(path, new DirectoryNode { Mode = FileMode.Directory | (mode & FileMode.PermissionMask) });
-
-    public override int SymbolicLink(string target, string path) =>
-        AddNode(path, new LinkNode { Mode = FileMode.SymbolicLink | 0x1FF, Target = target });
-
-    public override int Unlink(string path)
-    {
-        lock (_gate)
-        {
-            var (parent, name) = Parent(path);
-            if (parent == null || !parent.Children.TryGetValue(name, out var node)) return -Errno.ENOENT;
-            if (node is DirectoryNode) return -Errno.EISDIR;
-            parent.Children.Remove(name);
-            Touch(parent);
-            return 0;
-        }
-    }
-
-    public override int RemoveDirectory(string path)
-    {
-        lock (_gate)
-        {
-            var (parent, name) = Parent(path);
-            if (parent == null || !parent.Children.TryGetValue(name, out var node)) return -Errno.ENOENT;
-            if (node is not DirectoryNode directory) return -Errno.ENOTDIR;
-            if (directory.Children.Count > 0) return -Errno.ENOTEMPTY;
-            parent.Children.Remove(name);
-            Touch(parent);
-            return 0;
-        }
-    }
-
-    public override int Rename(string from, string to, uint flags)
-    {
-        lock (_gate)
-        {
-            if ((flags & ~RenameNoReplace) != 0) return -Errno.EINVAL;
-            var (fromParent, fromName) = Parent(from);
-            var (toParent, toName) = Parent(to);
-            if (fromParent == null || !fromParent.Children.TryGetValue(fromName, out var node)) return -Errno.ENOENT;
-            if (toParent == null) return -Errno.ENOENT;
-            if (toParent.Children.TryGetValue(toName, out var existing))
+            Node? node = handle is { } h && _open.TryGetValue(h, out var open) ? open : _nodes.GetValueOrDefault(inode);
+            if (node is null) return Answer<FuseAttributes>(Errno.Fail(Errno.ENOENT));
+            var now = Now();
+            if (changes.Mode is { } mode) node.Mode = (node.Mode & FileMode.TypeMask) | (mode & FileMode.PermissionMask);
+            if (changes.Uid is { } uid) node.Uid = uid;
+            if (changes.Gid is { } gid) node.Gid = gid;
+            if (changes.Size is { } size)
             {
-                if ((flags & RenameNoReplace) != 0) return -Errno.EEXIST;
-                if (existing is DirectoryNode d && d.Children.Count > 0) return -Errno.ENOTEMPTY;
-                if (existing is DirectoryNode && node is not DirectoryNode) return -Errno.EISDIR;
-                if (existing is not DirectoryNode && node is DirectoryNode) return -Errno.ENOTDIR;
+                if (node is not FileNode file) return Answer<FuseAttributes>(Errno.Fail(Errno.EISDIR));
+                Resize(file, size);
             }
-            fromParent.Children.Remove(fromName);
-            toParent.Children[toName] = node;
-            Touch(fromParent);
-            Touch(toParent);
+            if (changes.AccessTimeNow) node.AccessTime = now;
+            else if (changes.AccessTime is { } atime) node.AccessTime = atime;
+            if (changes.ModifyTimeNow) node.ModifyTime = now;
+            else if (changes.ModifyTime is { } mtime) node.ModifyTime = mtime;
+            node.ChangeTime = now;
+            return Answer<FuseAttributes>(new FuseAttributes(StatOf(node), cacheTimeout));
+        }
+    }
+
+    public override ValueTask<FuseResult<string>> ReadLinkAsync(FuseContext context, ulong inode)
+    {
+        lock (_gate)
+            return _nodes.GetValueOrDefault(inode) is LinkNode link ? Answer<string>(link.Target) : Answer<string>(Errno.Fail(Errno.EINVAL));
+    }
+
+    public override ValueTask<FuseResult<FuseEntry>> MakeDirectoryAsync(FuseContext context, ulong parent, string name, uint mode) =>
+        Add(context, parent, name, new DirectoryNode { Mode = FileMode.Directory | (mode & FileMode.PermissionMask) });
+
+    public override ValueTask<FuseResult<FuseEntry>> SymlinkAsync(FuseContext context, string target, ulong parent, string name) =>
+        Add(context, parent, name, new LinkNode { Mode = FileMode.SymbolicLink | 0x1FF, Target = target });
+
+    public override ValueTask<int> UnlinkAsync(FuseContext context, ulong parent, string name) => Remove(parent, name, directory: false);
+
+    public override ValueTask<int> RemoveDirectoryAsync(FuseContext context, ulong parent, string name) => Remove(parent, name, directory: true);
+
+    public override ValueTask<int> RenameAsync(FuseContext context, ulong parent, string name, ulong newParent, string newName, uint flags)
+    {
+        lock (_gate)
+        {
+            if ((flags & ~RenameNoReplace) != 0) return ValueTask.FromResult(Errno.EINVAL);
+            if (_nodes.GetValueOrDefault(parent) is not DirectoryNode from || !from.Children.TryGetValue(name, out var node)) return ValueTask.FromResult(Errno.ENOENT);
+            if (_nodes.GetValueOrDefault(newParent) is not DirectoryNode to) return ValueTask.FromResult(Errno.ENOENT);
+            if (to.Children.TryGetValue(newName, out var existing))
+            {
+                if ((flags & RenameNoReplace) != 0) return ValueTask.FromResult(Errno.EEXIST);
+                if (existing is DirectoryNode d && d.Children.Count > 0) return ValueTask.FromResult(Errno.ENOTEMPTY);
+                if (existing is DirectoryNode && node is not DirectoryNode) return ValueTask.FromResult(Errno.EISDIR);
+                if (existing is not DirectoryNode && node is DirectoryNode) return ValueTask.FromResult(Errno.ENOTDIR);
+            }
+            from.Children.Remove(name);
+            Attach(to, newName, node);
+            Touch(from);
+            Touch(to);
             node.ChangeTime = Now();
-            return 0;
+            return ValueTask.FromResult(0);
         }
     }
 
-    public override int ChangeMode(string path, uint mode, ulong? handle) => Update(path, handle, node =>
-        node.Mode = (node.Mode & FileMode.TypeMask) | (mode & FileMode.PermissionMask));
-
-    public override int ChangeOwner(string path, uint uid, uint gid, ulong? handle) => Update(path, handle, node =>
-    {
-        if (uid != uint.MaxValue) node.Uid = uid;
-        if (gid != uint.MaxValue) node.Gid = gid;
-    });
-
-    public override int Truncate(string path, long size, ulong? handle)
+    public override ValueTask<FuseResult<FuseOpen>> OpenAsync(FuseContext context, ulong inode, int flags)
     {
         lock (_gate)
         {
-            Node? node = handle is ulong h && _open.TryGetValue(h, out var open) ? open : Find(path);
-            if (node is not FileNode file) return node == null ? -Errno.ENOENT : -Errno.EISDIR;
-            Resize(file, size);
-            return 0;
+            if (_nodes.GetValueOrDefault(inode) is not FileNode file) return Answer<FuseOpen>(Errno.Fail(Errno.EISDIR));
+            ThrowIfExploding(file.Name);
+            if ((flags & O_ACCMODE) != 0 && (flags & O_TRUNC) != 0) Resize(file, 0);
+            var handle = _nextHandle++;
+            _open[handle] = file;
+            return Answer<FuseOpen>(new FuseOpen(handle));
         }
     }
 
-    public override int Open(string path, ref OpenInfo info)
+    public override ValueTask<FuseResult<(FuseEntry Entry, FuseOpen Open)>> CreateAsync(FuseContext context, ulong parent, string name, uint mode, int flags)
     {
-        ThrowIfExploding(path);
+        LastCreateContext = context;
         lock (_gate)
         {
-            Node? node = Find(path);
-            if (node == null) return -Errno.ENOENT;
-            if (node is not FileNode file) return -Errno.EISDIR;
-            if ((info.Flags & O_ACCMODE) != 0 && (info.Flags & O_TRUNC) != 0) Resize(file, 0);
-            info.Handle = _nextHandle++;
-            _open[info.Handle] = file;
-            return 0;
+            if (_nodes.GetValueOrDefault(parent) is not DirectoryNode directory) return Answer<(FuseEntry, FuseOpen)>(Errno.Fail(Errno.ENOENT));
+            if (directory.Children.ContainsKey(name)) return Answer<(FuseEntry, FuseOpen)>(Errno.Fail(Errno.EEXIST));
+            var file = Stamp(new FileNode { Mode = FileMode.Regular | (mode & FileMode.PermissionMask), Uid = context.Uid, Gid = context.Gid });
+            Attach(directory, name, file);
+            Touch(directory);
+            var handle = _nextHandle++;
+            _open[handle] = file;
+            return Answer<(FuseEntry, FuseOpen)>((Entry(file), new FuseOpen(handle)));
         }
     }
 
-    public override int Create(string path, uint mode, ref OpenInfo info)
+    /// <summary>Answers on the thread pool, after the call returned: the binding's late-reply path.</summary>
+    public override async ValueTask<FuseResult<int>> ReadAsync(FuseContext context, ulong inode, ulong handle, Memory<byte> buffer, long offset)
     {
-        LastCreateContext = FuseMount.CurrentContext;
+        await Task.Yield();
         lock (_gate)
         {
-            var (parent, name) = Parent(path);
-            if (parent == null) return -Errno.ENOENT;
-            if (parent.Children.ContainsKey(name)) return -Errno.EEXIST;
-            var file = Stamp(new FileNode { Mode = FileMode.Regular | (mode & FileMode.PermissionMask) });
-            file.Uid = LastCreateContext.Value.Uid;
-            file.Gid = LastCreateContext.Value.Gid;
-            parent.Children[name] = file;
-            Touch(parent);
-            info.Handle = _nextHandle++;
-            _open[info.Handle] = file;
-            return 0;
-        }
-    }
-
-    public override int Read(string path, Span<byte> buffer, long offset, ref OpenInfo info)
-    {
-        lock (_gate)
-        {
-            if (!_open.TryGetValue(info.Handle, out var file)) return -Errno.EBADF;
+            if (!_open.TryGetValue(handle, out var file)) return Errno.Fail(Errno.EBADF);
             if (offset >= file.Length) return 0;
             int count = (int)Math.Min(buffer.Length, file.Length - offset);
-            file.Data.AsSpan((int)offset, count).CopyTo(buffer);
+            file.Data.AsSpan((int)offset, count).CopyTo(buffer.Span);
             return count;
         }
     }
 
-    public override int Write(string path, ReadOnlySpan<byte> data, long offset, ref OpenInfo info)
+    public override int Write(FuseContext context, ulong inode, ulong handle, ReadOnlySpan<byte> data, long offset)
     {
         lock (_gate)
         {
-            if (!_open.TryGetValue(info.Handle, out var file)) return -Errno.EBADF;
+            if (!_open.TryGetValue(handle, out var file)) return -Errno.EBADF;
             long end = offset + data.Length;
             if (end > file.Length) Resize(file, end);
             data.CopyTo(file.Data.AsSpan((int)offset));
@@ -238,75 +242,92 @@ internal sealed class MemoryFileSystem : FuseFileSystem
         }
     }
 
-    public override int Release(string path, ref OpenInfo info)
+    public override ValueTask<int> ReleaseAsync(FuseContext context, ulong inode, ulong handle)
     {
-        lock (_gate) _open.Remove(info.Handle);
-        return 0;
+        lock (_gate) _open.Remove(handle);
+        return ValueTask.FromResult(0);
     }
 
-    public override int StatFs(string path, ref FileSystemStats stats)
-    {
-        stats = new FileSystemStats
+    public override ValueTask<FuseResult<FileSystemStats>> StatFsAsync(FuseContext context, ulong inode) =>
+        Answer<FileSystemStats>(new FileSystemStats
         {
             BlockSize = 4096, FragmentSize = 4096, Blocks = 1 << 20, BlocksFree = 1 << 19, BlocksAvailable = 1 << 19,
             Files = 1 << 16, FilesFree = 1 << 15, MaxNameLength = 255,
-        };
-        return 0;
-    }
+        });
 
-    public override int ReadDirectory(string path, IDirectoryFiller filler, ref OpenInfo info)
+    public override ValueTask<FuseResult<FuseOpen>> OpenDirectoryAsync(FuseContext context, ulong inode, int flags)
     {
-        ThrowIfExploding(path);
-        List<(string Name, FileStat Stat)> entries;
-        FileStat self;
         lock (_gate)
         {
-            if (Find(path) is not DirectoryNode directory) return Find(path) == null ? -Errno.ENOENT : -Errno.ENOTDIR;
-            self = StatOf(directory);
-            entries = directory.Children.Select(c => (c.Key, StatOf(c.Value))).ToList();
+            if (_nodes.GetValueOrDefault(inode) is not DirectoryNode directory) return Answer<FuseOpen>(Errno.Fail(Errno.ENOTDIR));
+            ThrowIfExploding(directory.Name);
+            var handle = _nextHandle++;
+            _listings[handle] = directory.Children.Values.ToList();
+            return Answer<FuseOpen>(new FuseOpen(handle));
         }
-        filler.Add(".", self);
-        filler.Add("..");
-        foreach (var (name, stat) in entries)
-            if (!filler.Add(name, stat)) return -Errno.ENOMEM;
-        return 0;
     }
 
-    public override int UpdateTimes(string path, TimeSpec access, TimeSpec modify, ulong? handle) => Update(path, handle, node =>
-    {
-        var now = Now();
-        if (!access.IsOmit) node.AccessTime = access.IsNow ? now : access;
-        if (!modify.IsOmit) node.ModifyTime = modify.IsNow ? now : modify;
-        node.ChangeTime = now;
-    });
-
-    private int AddNode(string path, Node node)
+    public override ValueTask<int> ReadDirectoryAsync(FuseContext context, ulong inode, ulong handle, long offset, DirectoryBuffer buffer)
     {
         lock (_gate)
         {
-            var (parent, name) = Parent(path);
-            if (parent == null) return -Errno.ENOENT;
-            if (parent.Children.ContainsKey(name)) return -Errno.EEXIST;
-            var context = FuseMount.CurrentContext;
+            if (!_listings.TryGetValue(handle, out var entries) || _nodes.GetValueOrDefault(inode) is not DirectoryNode directory)
+                return ValueTask.FromResult(Errno.EBADF);
+            for (var index = offset; index < entries.Count + 2; index++)
+            {
+                var node = index switch { 0 => directory, 1 => directory.Parent ?? directory, _ => entries[(int)index - 2] };
+                var name = index switch { 0 => ".", 1 => "..", _ => node.Name };
+                if (!buffer.TryAdd(name, Entry(node, counted: false), index + 1)) break;
+            }
+            return ValueTask.FromResult(0);
+        }
+    }
+
+    public override ValueTask<int> ReleaseDirectoryAsync(FuseContext context, ulong inode, ulong handle)
+    {
+        lock (_gate) _listings.Remove(handle);
+        return ValueTask.FromResult(0);
+    }
+
+    private ValueTask<FuseResult<FuseEntry>> Add(FuseContext context, ulong parent, string name, Node node)
+    {
+        lock (_gate)
+        {
+            if (_nodes.GetValueOrDefault(parent) is not DirectoryNode directory) return Answer<FuseEntry>(Errno.Fail(Errno.ENOENT));
+            if (directory.Children.ContainsKey(name)) return Answer<FuseEntry>(Errno.Fail(Errno.EEXIST));
             node.Uid = context.Uid;
             node.Gid = context.Gid;
-            parent.Children[name] = Stamp(node);
-            Touch(parent);
-            return 0;
+            Attach(directory, name, Stamp(node));
+            Touch(directory);
+            return Answer<FuseEntry>(Entry(node));
         }
     }
 
-    private int Update(string path, ulong? handle, Action<Node> change)
+    private ValueTask<int> Remove(ulong parent, string name, bool directory)
     {
         lock (_gate)
         {
-            Node? node = handle is ulong h && _open.TryGetValue(h, out var open) ? open : Find(path);
-            if (node == null) return -Errno.ENOENT;
-            change(node);
-            node.ChangeTime = Now();
-            return 0;
+            if (_nodes.GetValueOrDefault(parent) is not DirectoryNode from || !from.Children.TryGetValue(name, out var node)) return ValueTask.FromResult(Errno.ENOENT);
+            if (directory && node is not DirectoryNode) return ValueTask.FromResult(Errno.ENOTDIR);
+            if (!directory && node is DirectoryNode) return ValueTask.FromResult(Errno.EISDIR);
+            if (node is DirectoryNode { Children.Count: > 0 }) return ValueTask.FromResult(Errno.ENOTEMPTY);
+            from.Children.Remove(name);
+            node.Parent = null;
+            Touch(from);
+            return ValueTask.FromResult(0);
         }
     }
+
+    private static void Attach(DirectoryNode directory, string name, Node node)
+    {
+        node.Parent = directory;
+        node.Name = name;
+        directory.Children[name] = node;
+    }
+
+    private FuseEntry Entry(Node node, bool counted = true) => new(node.Inode, StatOf(node), cacheTimeout, cacheTimeout);
+
+    private static ValueTask<FuseResult<T>> Answer<T>(FuseResult<T> result) => ValueTask.FromResult(result);
 
     private static void Resize(FileNode file, long size)
     {
@@ -316,10 +337,9 @@ internal sealed class MemoryFileSystem : FuseFileSystem
         file.ModifyTime = file.ChangeTime = Now();
     }
 
-    private static void ThrowIfExploding(string path)
+    private static void ThrowIfExploding(string name)
     {
-        if (path.EndsWith("/" + ExplodingName, StringComparison.Ordinal))
-            throw new InvalidOperationException("injected failure for " + path);
+        if (name == ExplodingName) throw new InvalidOperationException("injected failure for " + name);
     }
 
     private Node? Find(string path)
@@ -333,15 +353,10 @@ internal sealed class MemoryFileSystem : FuseFileSystem
         return current;
     }
 
-    private (DirectoryNode? Parent, string Name) Parent(string path)
-    {
-        int slash = path.LastIndexOf('/');
-        return (Find(path[..Math.Max(slash, 0)]) as DirectoryNode, path[(slash + 1)..]);
-    }
-
     private T Stamp<T>(T node) where T : Node
     {
-        node.Inode = _nextInode++;
+        if (node.Inode == 0) node.Inode = _nextInode++;
+        _nodes[node.Inode] = node;
         node.AccessTime = node.ModifyTime = node.ChangeTime = Now();
         return node;
     }

@@ -1,0 +1,94 @@
+namespace SharedFs.FileSystem.Nodes;
+
+/// <summary>The one place where the bucket's answers change the table.</summary>
+internal sealed partial class NodeTable
+{
+    /// <summary>
+    /// The bucket answered about <paramref name="name"/> in <paramref name="parent"/>: null means there is no such
+    /// name. Returns the node the name leads to now, or null. A node holding local changes keeps them (the bucket
+    /// does not have them yet); a node of another kind is replaced (someone removed the name and made it anew).
+    /// </summary>
+    public Node? Apply(Node parent, string name, RemoteAnswer? answer)
+    {
+        var existing = Child(parent, name);
+        if (existing is not null && existing.State.IsLocal()) return existing;
+        if (answer is null)
+        {
+            if (existing is not null) DetachFromName(existing);
+            return null;
+        }
+        if (existing is not null && existing.Kind != answer.Kind)
+        {
+            DetachFromName(existing);
+            existing = null;
+        }
+        var node = existing ?? NewNode(answer.Kind, parent, name);
+        Refresh(node, answer);
+        return node;
+    }
+
+    /// <summary>
+    /// The bucket answered about the object of a node known by its inode (getattr, open): null means it is gone.
+    /// Returns false when the node no longer stands for that name (gone, or now of another kind).
+    /// </summary>
+    public bool Apply(Node node, RemoteAnswer? answer)
+    {
+        if (node.State.IsLocal() || node.State == NodeState.Unlinked) return node.State != NodeState.Unlinked;
+        if (answer is null || answer.Kind != node.Kind)
+        {
+            var parent = node.Parent;
+            var name = node.Name;
+            DetachFromName(node);
+            if (answer is not null && parent is not null) Apply(parent, name, answer);
+            return false;
+        }
+        Refresh(node, answer);
+        return true;
+    }
+
+    /// <summary>
+    /// A listing showed the file with this size, ETag and Last-Modified: when that is the version the node holds,
+    /// its attributes are proven current without a HEAD. Returns whether they were.
+    /// </summary>
+    public bool ConfirmListed(Node node, string? etag, long size, DateTimeOffset lastModified)
+    {
+        if (node.State != NodeState.Remote || node.Remote is not { } version || !version.Matches(etag, size, lastModified)) return false;
+        node.TrustedUntil = Now + TtlTicks;
+        return true;
+    }
+
+    /// <summary>A listing showed the directory (by its children or its marker): it still exists.</summary>
+    public void ConfirmDirectory(Node node)
+    {
+        if (node.State == NodeState.Remote) node.TrustedUntil = Now + TtlTicks;
+    }
+
+    /// <summary>
+    /// A complete listing of <paramref name="directory"/> did not show these known children: they are gone from the
+    /// bucket (unless this mount holds them locally, or made them after the listing began).
+    /// </summary>
+    public void ApplyAbsent(Node directory, IReadOnlySet<string> listed, long listingStarted)
+    {
+        foreach (var (name, child) in directory.Children!.ToList())
+        {
+            if (listed.Contains(name) || child.State != NodeState.Remote || child.AnsweredAt > listingStarted) continue;
+            DetachFromName(child);
+        }
+    }
+
+    private void Refresh(Node node, RemoteAnswer answer)
+    {
+        var sameVersion = node.Remote?.ETag == answer.Version.ETag && node.Remote?.Size == answer.Version.Size;
+        node.Attributes = answer.Attributes;
+        node.Remote = answer.Version;
+        node.Xattrs = answer.Xattrs;
+        if (answer.LinkTarget is not null) node.LinkTarget = answer.LinkTarget;
+        else if (!sameVersion) node.LinkTarget = null;
+        if (answer.Prefix is not null) node.Prefix = answer.Prefix;
+        else if (node.Prefix?.ETag != answer.Version.ETag) node.Prefix = null;
+        node.TrustedUntil = Now + TtlTicks;
+        node.AnsweredAt = Now;
+        node.AnswerUnused = true;
+        UpdateIdle(node);
+    }
+}

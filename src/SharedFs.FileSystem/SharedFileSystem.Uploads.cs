@@ -1,0 +1,135 @@
+using SharedFs.FileSystem.Metadata;
+using SharedFs.FileSystem.Nodes;
+using SharedFs.FileSystem.Remote;
+using SharedFs.FileSystem.Upload;
+using SharedFs.Storage;
+
+namespace SharedFs.FileSystem;
+
+/// <summary>
+/// Uploads: one at a time per node, each sending the generation it found (a change made meanwhile keeps the node
+/// dirty for the next one). close(), fsync() and `sync DIR` wait for theirs. An upload of a last release that fails
+/// is retried in the background (1, 2, 4… 60 s) until it lands or the unmount's flush. With write-back on
+/// (<see cref="WriteBackMode.On"/>, bulk imports) closes queue their upload instead (in order per key).
+/// </summary>
+internal sealed partial class SharedFileSystem
+{
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(60);
+
+    /// <summary>Uploads the node if it holds something the bucket has not got; 0, or the errno of the failure.</summary>
+    private async Task<int> UploadAsync(Node node, string reason)
+    {
+        await node.UploadGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            UploadRequest request;
+            long generation;
+            lock (Gate)
+            {
+                if (node.State is not (NodeState.New or NodeState.Dirty)) return 0;
+                generation = node.Generation;
+                var key = _table.KeyOf(node);
+                var options = MetadataCodec.WriteOptions(node.Kind, node.Attributes, node.Xattrs, node.Name, node.Remote?.ContentType);
+                var content = node.Content;
+                var baseKey = node.Remote is not null && (content is null || content.BaseLength > 0) ? key : null;
+                request = new UploadRequest(key, options, content, BaseKey: baseKey, Streamed: node.Streamed);
+                node.Streamed = null;
+                _table.UploadStarting(node, generation);
+            }
+            ObjectInfo stored;
+            try
+            {
+                stored = await _uploader.UploadAsync(request).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsExpected(e))
+            {
+                lock (Gate) _table.UploadFailed(node);
+                return ErrnoOf($"upload ({reason})", request.Key, e);
+            }
+            lock (Gate)
+            {
+                _table.Uploaded(node, generation, VersionOf(stored, node.Kind, DirectoryForm.None));
+                node.KernelETag = stored.ETag; // the kernel's pages hold what was written here
+            }
+            return 0;
+        }
+        finally
+        {
+            node.UploadGate.Release();
+        }
+    }
+
+    private static RemoteVersion VersionOf(ObjectInfo info, NodeKind kind, DirectoryForm form) =>
+        new(info.ETag, info.Size, info.LastModified, info.ContentType, kind == NodeKind.Directory ? form : DirectoryForm.None);
+
+    /// <summary>fsync: what is queued for the node lands, then it is uploaded if it still holds anything.</summary>
+    private async ValueTask<int> SyncAsync(Node node, string reason)
+    {
+        string? key;
+        lock (Gate) key = node.Parent is null ? null : _table.KeyOf(node);
+        if (key is not null) await _queue.WhenIdle(key).ConfigureAwait(false);
+        return await UploadAsync(node, reason).ConfigureAwait(false);
+    }
+
+    /// <summary>Write-back on: the upload runs in the background, after what is queued for the same key.</summary>
+    private void QueueUpload(Node node)
+    {
+        string key;
+        lock (Gate)
+        {
+            if (node.Parent is null) return;
+            key = _table.KeyOf(node);
+        }
+        _queue.Enqueue(key, async () =>
+        {
+            if (await UploadAsync(node, "write-back").ConfigureAwait(false) != 0) ScheduleRetry(node, 1);
+        }, background: true);
+    }
+
+    private void ScheduleRetry(Node node, int attempt)
+    {
+        var delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, FirstRetryDelay.Ticks << Math.Min(attempt - 1, 10)));
+        FsLog.Warn($"upload of {node.Name} failed: kept here, retried in {delay.TotalSeconds:0} s");
+        _ = RetryLaterAsync(node, attempt, delay);
+    }
+
+    private async Task RetryLaterAsync(Node node, int attempt, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the unmount's flush takes over
+        }
+        if (await UploadAsync(node, "retry").ConfigureAwait(false) != 0) ScheduleRetry(node, attempt + 1);
+        else lock (Gate) KeepWhatWasStored(node);
+    }
+
+    /// <summary>
+    /// A clean node nobody has open drops its local content; a small one stays as the cached bytes of the version
+    /// the bucket now holds (this mount then reads it without a request after its next open's revalidation).
+    /// </summary>
+    private void KeepWhatWasStored(Node node)
+    {
+        if (node.OpenHandles > 0 || node.State != NodeState.Remote || node.Content is not { } content) return;
+        if (content.Size <= Prober.PrefetchBytes && content.IsWhole && node.Remote?.ETag is { } etag)
+            _table.SetPrefix(node, new Prefix(etag, content.ToArray(), Complete: true));
+        _table.SetContent(node, null);
+    }
+
+    /// <summary>The unmount: every node holding something the bucket has not got is uploaded; returns how many failed.</summary>
+    public async Task<int> FlushAllAsync()
+    {
+        await _queue.WhenAllIdle().ConfigureAwait(false);
+        List<Node> local;
+        lock (Gate) local = _table.LocalNodes();
+        var results = await Task.WhenAll(local.Select(node => UploadAsync(node, "unmount"))).ConfigureAwait(false);
+        return results.Count(errno => errno != 0);
+    }
+
+    /// <summary>Ends the background retries (after the last flush, before the store goes away).</summary>
+    public void StopBackgroundWork() => _stopping.Cancel();
+}
