@@ -1,3 +1,4 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("SharedFs.FileSystem.Tests")]
+[assembly: InternalsVisibleTo("SharedFs.Core.Tests")]

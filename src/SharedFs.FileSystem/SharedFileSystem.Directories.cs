@@ -192,6 +192,12 @@ internal sealed partial class SharedFileSystem
         return ValueTask.FromResult(0);
     }
 
+    /// <summary>The names an open directory lists (what readdir encodes), for the core's tests.</summary>
+    internal List<string> ListedNames(ulong handle)
+    {
+        lock (Gate) return _handles.Directory(handle)?.Entries.Where(n => !n.State.IsGone()).Select(n => n.Name).ToList() ?? [];
+    }
+
     public override ValueTask<int> ReleaseDirectoryAsync(FuseContext context, ulong inode, ulong handle)
     {
         if (_handles.RemoveDirectory(handle) is { } open)

@@ -59,8 +59,9 @@ public sealed class SecurityTests(ITestOutputHelper output) : IDisposable
             var appRoot = _folder.Combine("app");
             var staging = _folder.Combine("staging");
             Directory.CreateDirectory(appRoot);
-            // The app writes one file, keeps another open (so it is staged), and waits.
-            const string Script = "echo stored > data/done.txt && exec 3>data/open.txt && echo being-written >&3 && touch ../app-ready && sleep 60";
+            // The app writes one file, keeps another open, bigger than what is kept in memory (so it is staged), and waits.
+            const string Script = "echo stored > data/done.txt && exec 3>data/open.txt && head -c 1500000 /dev/zero >&3 && echo being-written >&3 " +
+                                  "&& touch ../app-ready && sleep 60";
             using var init = InitExecutable.Start(["--", "sh", "-c", Script], new Dictionary<string, string?>
             {
                 ["SCALINGO_SHAREDFS_CREDENTIALS"] = $"{access}:{secret}:{bucket}",

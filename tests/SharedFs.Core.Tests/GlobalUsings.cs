@@ -1,0 +1,1 @@
+global using FileMode = SharedFs.Fuse.FileMode;
