@@ -87,11 +87,7 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
         (directory.Attributes.Permissions & FileMode.SetGid) != 0 ? directory.Attributes.Gid : context.Gid;
 
     /// <summary>An entry was made or removed in the directory: its mtime and ctime move (this mount's view; s3fs keeps none).</summary>
-    private void DirectoryChanged(Node directory)
-    {
-        var now = _table.WallClock;
-        directory.Attributes = directory.Attributes with { ModifyTime = now, ChangeTime = now };
-    }
+    private void DirectoryChanged(Node directory) => _table.DirectoryChanged(directory);
 
     /// <summary>
     /// The errno for a failure the bucket or the disk reported, logged with what was being done (a missing object is

@@ -20,6 +20,11 @@ internal sealed class Node(ulong id, NodeKind kind, Node? parent, string name)
     public RemoteVersion? Remote { get; internal set; }
     /// <summary>Until when (TimeProvider timestamp) the last answer may stand for stat() and lookups without asking again.</summary>
     public long TrustedUntil { get; internal set; }
+    /// <summary>
+    /// A directory's mtime and ctime moved here (a name made, removed or renamed in it) on top of the bucket's version
+    /// in <see cref="Remote"/>: they stand until the bucket shows another version of the directory.
+    /// </summary>
+    public bool LocalDirectoryTimes { get; internal set; }
     /// <summary>When (TimeProvider timestamp) the bucket last answered about this node.</summary>
     public long AnsweredAt { get; internal set; }
     /// <summary>

@@ -79,7 +79,11 @@ internal sealed partial class NodeTable
     private void Refresh(Node node, RemoteAnswer answer)
     {
         var sameVersion = node.Remote?.ETag == answer.Version.ETag && node.Remote?.Size == answer.Version.Size;
-        node.Attributes = answer.Attributes;
+        var keepTimes = node.LocalDirectoryTimes && sameVersion && node.Remote?.LastModified == answer.Version.LastModified;
+        node.Attributes = keepTimes
+            ? answer.Attributes with { ModifyTime = node.Attributes.ModifyTime, ChangeTime = node.Attributes.ChangeTime }
+            : answer.Attributes;
+        node.LocalDirectoryTimes = keepTimes;
         node.Remote = answer.Version;
         node.Xattrs = answer.Xattrs;
         if (answer.LinkTarget is not null) node.LinkTarget = answer.LinkTarget;

@@ -111,6 +111,17 @@ internal sealed partial class NodeTable
         if (prefix is null || node.Remote?.ETag == prefix.ETag) node.Prefix = prefix;
     }
 
+    /// <summary>
+    /// A name was made, removed or renamed in the directory: its mtime and ctime move. This mount's view only (storing
+    /// it would cost a request per change): they stand until the bucket shows another version of the directory.
+    /// </summary>
+    public void DirectoryChanged(Node directory)
+    {
+        var now = WallClock;
+        directory.Attributes = directory.Attributes with { ModifyTime = now, ChangeTime = now };
+        directory.LocalDirectoryTimes = true;
+    }
+
     /// <summary>The open that follows a lookup used the lookup's answer: later opens ask again.</summary>
     public void AnswerUsed(Node node) => node.AnswerUnused = false;
 }

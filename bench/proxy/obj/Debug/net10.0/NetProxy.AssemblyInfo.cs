@@ -14,7 +14,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Debug")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+08eb8920f3cd300eb2793a47b74c03fcbaf00bb9")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+288cb56690cc56731c535891f779bda10477fb85")]
 [assembly: System.Reflection.AssemblyProductAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyTitleAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
