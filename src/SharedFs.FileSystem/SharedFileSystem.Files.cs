@@ -35,18 +35,26 @@ internal sealed partial class SharedFileSystem
             }
             var answer = await _prober.RevalidateAsync(key, node.Kind, version).ConfigureAwait(false);
             bool changed;
-            FuseResult<FuseOpen> opened;
+            FuseResult<FuseOpen> opened = default;
+            var gone = false;
+            (ulong? Parent, string Name) name = (null, "");
             lock (Gate)
             {
                 changed = answer?.Version.ETag != version?.ETag || answer?.Version.Size != version?.Size;
-                var (parentId, name) = (node.Parent?.Id, node.Name);
-                if (!_table.Apply(node, answer) || node.State == NodeState.Unlinked)
+                name = (node.Parent?.Id, node.Name);
+                gone = !_table.Apply(node, answer) || node.State == NodeState.Unlinked;
+                if (!gone)
                 {
-                    if (parentId is { } id) ForgetNameLater(id, name);
-                    return Fail(Errno.ENOENT);
+                    _table.AnswerUsed(node);
+                    opened = OpenHandle(node, flags);
                 }
-                _table.AnswerUsed(node);
-                opened = OpenHandle(node, flags);
+            }
+            if (gone)
+            {
+                // Removed elsewhere: the kernel forgets the name before this open fails, so the next stat() asks again.
+                // (An open holds no directory lock in the kernel: telling it now cannot deadlock.)
+                if (name.Parent is { } parent) InvalidateName?.Invoke(parent, name.Name);
+                return Fail(Errno.ENOENT);
             }
             // The kernel's size and times of the old version must not serve this open's reads.
             if (changed) InvalidateAttributes?.Invoke(node.Id);

@@ -14,7 +14,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Debug")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+288cb56690cc56731c535891f779bda10477fb85")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+305303f3e988e2456d6272708a28eab0d03a6e9e")]
 [assembly: System.Reflection.AssemblyProductAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyTitleAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
