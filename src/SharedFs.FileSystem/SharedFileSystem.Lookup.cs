@@ -22,6 +22,7 @@ internal sealed partial class SharedFileSystem
                 string parentKey, key;
                 Node? known;
                 RemoteVersion? version;
+                Task? walk = null;
                 lock (Gate)
                 {
                     if (_table.Get(parent) is not { IsDirectory: true } found || found.State == NodeState.Unlinked) return Fail(Errno.ENOENT);
@@ -32,6 +33,15 @@ internal sealed partial class SharedFileSystem
                     if (known is { State: NodeState.Deleting }) return Fail(Errno.ENOENT); // removed here, its DELETE queued
                     if (known is not null && _table.IsTrusted(known)) return EntryFor(known);
                     version = known?.Remote;
+                    if (known is not null) walk = _walks.Begin(directory, parentKey.Length == 0 ? "" : parentKey + "/");
+                }
+                if (walk is not null)
+                {
+                    await walk.ConfigureAwait(false);
+                    lock (Gate)
+                    {
+                        if (_table.Child(directory, name) == known && known!.State != NodeState.Unlinked && _table.IsTrusted(known)) return EntryFor(known);
+                    }
                 }
                 var answer = known is null
                     ? await _prober.ProbeNameAsync(key).ConfigureAwait(false)

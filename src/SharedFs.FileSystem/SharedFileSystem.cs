@@ -23,6 +23,7 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     private readonly Prober _prober;
     private readonly DirectoryListing _listing;
     private readonly Uploader _uploader;
+    private readonly WalkConfirmation _walks;
     private readonly HandleTable _handles = new();
     private readonly WriteBackMode _writeBack;
     private readonly WriteBackQueue _queue = new(parallelism: 16, maxQueued: 512);
@@ -40,6 +41,7 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
         _prober = new Prober(store, _codec);
         _listing = new DirectoryListing(store);
         _uploader = new Uploader(store);
+        _walks = new WalkConfirmation(_table, _listing);
     }
 
     /// <summary>Tells the kernel a node's cached attributes are stale (set by the mount; tests leave it unset).</summary>
@@ -72,8 +74,12 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
         return new FuseEntry(node.Id, node.Attributes.ToStat(node.Kind, node.Id), timeout, timeout);
     }
 
+    /// <summary>
+    /// An open file's attributes stand while it is open (close-to-open: its handles see the version they opened), so
+    /// the kernel keeps them for the whole TTL instead of asking again at every read.
+    /// </summary>
     private FuseAttributes AttributesOf(Node node) =>
-        new(node.Attributes.ToStat(node.Kind, node.Id), _table.KernelTimeout(node));
+        new(node.Attributes.ToStat(node.Kind, node.Id), node.OpenHandles > 0 ? _table.Ttl : _table.KernelTimeout(node));
 
     /// <summary>The child's key, or null when the name cannot be stored (too long for a name or for S3's 1024-byte keys).</summary>
     private string? ChildKey(Node directory, string name)

@@ -54,6 +54,39 @@ public sealed class LookupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_walk_over_known_files_past_the_ttl_lists_the_directory_once_instead_of_asking_for_each_file()
+    {
+        _core.Store.Put("docs/", []); // a marker: revalidating the directory itself is one HEAD
+        for (var i = 0; i < 20; i++) _core.Store.Put($"docs/f{i:D2}", "same"u8.ToArray());
+        for (var i = 0; i < 20; i++) await _core.LookupAsync($"docs/f{i:D2}");
+        _core.Advance(Core.Ttl * 5);
+        _core.Store.Put("docs/f10", "changed"u8.ToArray());
+        _core.Store.ClearRequests();
+
+        for (var i = 0; i < 20; i++) Assert.True((await _core.LookupAsync($"docs/f{i:D2}")).Ok);
+
+        // docs itself, the first file, the listing; then only the file the listing showed changed.
+        Assert.Equal(["GET docs/f00", "GET docs/f10", "HEAD docs/", "LIST docs/"], _core.Store.Requests.Select(r => $"{r.Kind} {r.Key}").Order());
+        Assert.Equal(7, (await _core.LookupAsync("docs/f10")).Value.Attributes.Size);
+    }
+
+    [Fact]
+    public async Task A_lone_revalidation_is_not_a_walk_and_lists_nothing()
+    {
+        _core.Store.Put("docs/", []);
+        _core.Store.Put("docs/a", "a"u8.ToArray());
+        _core.Store.Put("docs/b", "b"u8.ToArray());
+        await _core.LookupAsync("docs/a");
+        await _core.LookupAsync("docs/b");
+        _core.Advance(Core.Ttl * 5);
+        _core.Store.ClearRequests();
+        await _core.LookupAsync("docs/a");
+        _core.Advance(Core.Ttl * 5);
+        await _core.LookupAsync("docs/b");
+        Assert.DoesNotContain(_core.Store.Requests, r => r.Kind == "LIST");
+    }
+
+    [Fact]
     public async Task The_kernel_may_keep_an_answer_for_what_is_left_of_the_ttl_only()
     {
         _core.Store.Put("a.txt", "abc"u8.ToArray());

@@ -25,6 +25,10 @@ internal sealed class Node(ulong id, NodeKind kind, Node? parent, string name)
     /// in <see cref="Remote"/>: they stand until the bucket shows another version of the directory.
     /// </summary>
     public bool LocalDirectoryTimes { get; internal set; }
+    /// <summary>A directory: when a known child last needed a revalidation (a second one within the TTL is a walk).</summary>
+    public long ChildRevalidatedAt { get; internal set; }
+    /// <summary>A directory: until when its last walk listing stands (no second one before).</summary>
+    public long WalkListedUntil { get; internal set; }
     /// <summary>When (TimeProvider timestamp) the bucket last answered about this node.</summary>
     public long AnsweredAt { get; internal set; }
     /// <summary>

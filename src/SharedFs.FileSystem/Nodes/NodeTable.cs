@@ -36,7 +36,7 @@ internal sealed partial class NodeTable
     public int Count => _nodes.Count;
 
     public long Now => _clock.GetTimestamp();
-    private long TtlTicks => (long)(Ttl.TotalSeconds * _clock.TimestampFrequency);
+    public long TtlTicks => (long)(Ttl.TotalSeconds * _clock.TimestampFrequency);
     public TimeSpec WallClock => TimeSpec.FromDateTimeOffset(_clock.GetUtcNow());
 
     public Node? Get(ulong id) => _nodes.GetValueOrDefault(id);

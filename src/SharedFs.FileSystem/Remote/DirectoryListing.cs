@@ -16,7 +16,8 @@ internal sealed class DirectoryListing(IObjectStore store)
 {
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
 
-    public async Task<List<ListedEntry>> ListAsync(string prefix)
+    /// <summary>Every entry, in name order; null when there are more than <paramref name="limit"/> (the listing stops there).</summary>
+    public async Task<List<ListedEntry>?> ListAsync(string prefix, int limit)
     {
         var entries = new Dictionary<string, ListedEntry>(StringComparer.Ordinal);
         var legacy = new List<ListedEntry>();
@@ -42,10 +43,13 @@ internal sealed class DirectoryListing(IObjectStore store)
                 if (!Accept(common, name) || common.Length - prefix.Length != name.Length + 1) continue;
                 entries.TryAdd(name, new ListedEntry(name, NodeKind.Directory, DirectoryForm.Implicit, 0, null, null));
             }
+            if (entries.Count + legacy.Count > limit) return null;
         }
         foreach (var entry in legacy) entries.TryAdd(entry.Name, entry);
         return entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
+
+    public async Task<List<ListedEntry>> ListAsync(string prefix) => (await ListAsync(prefix, int.MaxValue).ConfigureAwait(false))!;
 
     private bool Accept(string key, string name)
     {

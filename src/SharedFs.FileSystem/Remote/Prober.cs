@@ -20,13 +20,25 @@ internal sealed class Prober(IObjectStore store, MetadataCodec codec)
     /// </summary>
     public const int PrefetchBytes = 64 << 10;
 
-    /// <summary>Every form the name can take, asked at once. The file wins over a directory of the same name (as in s3fs).</summary>
+    /// <summary>
+    /// Every form the name can take, asked at once. The file wins over a directory of the same name (as in s3fs), so
+    /// a file found answers at once, without waiting for the directory probes (their answers are dropped).
+    /// </summary>
     public async Task<RemoteAnswer?> ProbeNameAsync(string key)
     {
         var file = FetchFileAsync(key);
         var directory = ProbeDirectoryAsync(key);
-        await Task.WhenAll(file, directory).ConfigureAwait(false);
-        return await file.ConfigureAwait(false) ?? await directory.ConfigureAwait(false);
+        RemoteAnswer? found;
+        try
+        {
+            found = await file.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Its answer may not be needed; its failure is then not the caller's either (only observed).
+            _ = directory.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+        return found ?? await directory.ConfigureAwait(false);
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Release")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+66d3af4b2e3783d3684a7b7212a8a15cc77358d6")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+9c78d27b21b3ba926d87c146b81d237efae039dd")]
 [assembly: System.Reflection.AssemblyProductAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyTitleAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
