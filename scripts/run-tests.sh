@@ -43,16 +43,23 @@ dotnet test SharedFsInit.sln --no-restore --logger "trx" --logger "console;verbo
   --results-directory "$results/trx" --blame-hang-timeout 10m "$@"
 status=$?
 
-passed=0 failed=0 total=0
+passed=0 failed=0 total=0 unreadable=0
+counter() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2"; }
 for trx in "$results"/trx/*.trx; do
   [[ -f $trx ]] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx")
-  passed=$((passed + $(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")))
-  failed=$((failed + $(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")))
-  total=$((total + $(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")))
+  p=$(counter passed "$counters") f=$(counter failed "$counters") t=$(counter total "$counters")
+  if [[ -z $p || -z $f || -z $t ]]; then
+    # A result file without readable counters is a test run that went wrong: it counts, as one failure.
+    echo "tests: $(basename "$trx") has no readable test counters" >&2
+    unreadable=$((unreadable + 1))
+    continue
+  fi
+  passed=$((passed + p)) failed=$((failed + f)) total=$((total + t))
 done
 # A test that did not run (skipped, timed out, crashed host) counts as failed: nothing passes by default.
 not_run=$((total - passed - failed))
+failed=$((failed + unreadable))
 if ((total == 0)); then failed=$((failed + 1)); echo "tests: no test was executed" >&2; fi
 if ((not_run > 0)); then echo "tests: $not_run tests did not run to completion" >&2; failed=$((failed + not_run)); fi
 if ((status != 0 && failed == 0)); then failed=1; echo "tests: dotnet test failed (exit $status)" >&2; fi

@@ -15,7 +15,8 @@ internal sealed partial class SharedFileSystem
 
     /// <summary>
     /// Close-to-open: an open asks the bucket for the current version (the GET of its first bytes, or a HEAD for a big
-    /// file), unless the lookup just before it did (its answer is used once), or this mount holds the file locally.
+    /// file), unless the lookup of the same open() just did (same process, right before: its answer is used once), or
+    /// this mount holds the file locally.
     /// </summary>
     public override ValueTask<FuseResult<FuseOpen>> OpenAsync(FuseContext context, ulong inode, int flags) =>
         Guard<FuseOpen>("open", $"inode {inode}", async () =>
@@ -28,7 +29,7 @@ internal sealed partial class SharedFileSystem
                 if (_table.Get(inode) is not { } found) return Fail(Errno.ENOENT);
                 node = found;
                 if (node.IsDirectory) return Fail(Errno.EISDIR);
-                var needsAnswer = node.State == NodeState.Remote && !(node.AnswerUnused && _table.IsTrusted(node));
+                var needsAnswer = node.State == NodeState.Remote && !_table.AnswerServesOpen(node, context.Pid);
                 _table.AnswerUsed(node);
                 if (!needsAnswer) return OpenHandle(node, flags);
                 (key, version) = (_table.KeyOf(node), node.Remote);

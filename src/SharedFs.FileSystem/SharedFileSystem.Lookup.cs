@@ -55,7 +55,9 @@ internal sealed partial class SharedFileSystem
                         if (attempt < LookupAttempts) continue;
                         return Fail(Errno.ENOENT);
                     }
-                    return _table.Apply(directory, name, answer) is { } node ? EntryFor(node) : Fail(Errno.ENOENT);
+                    if (_table.Apply(directory, name, answer) is not { } node) return Fail(Errno.ENOENT);
+                    _table.AnswerGivenTo(node, context.Pid);
+                    return EntryFor(node);
                 }
             }
         });

@@ -1,3 +1,4 @@
+using SharedFs.FileSystem.Content;
 using SharedFs.FileSystem.Metadata;
 using SharedFs.FileSystem.Nodes;
 using SharedFs.FileSystem.Remote;
@@ -128,6 +129,38 @@ internal sealed partial class SharedFileSystem
         lock (Gate) local = _table.LocalNodes();
         var results = await Task.WhenAll(local.Select(node => UploadAsync(node, "unmount"))).ConfigureAwait(false);
         return results.Count(errno => errno != 0);
+    }
+
+    /// <summary>
+    /// After a last flush that failed: the content of every file the bucket has not got is saved in
+    /// <paramref name="folder"/> under its key (URL-escaped), for an operator to upload by hand. A file whose unchanged
+    /// part was never fetched cannot be saved whole: it is named in the log instead.
+    /// </summary>
+    public void SaveNotUploaded(string folder)
+    {
+        List<(string Key, FileContent Content)> files;
+        lock (Gate)
+            files = _table.LocalNodes()
+                .Where(node => node.Kind == NodeKind.File && node.Content is not null && (node.Parent is not null || node == _table.Root))
+                .Select(node => (_table.KeyOf(node), node.Content!)).ToList();
+        if (files.Count == 0) return;
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var (key, content) in files)
+        {
+            if (!content.IsWhole)
+            {
+                FsLog.Warn($"not uploaded and not saved: {key} (changed in part, the rest of it was never fetched)");
+                continue;
+            }
+            var path = Path.Combine(folder, Uri.EscapeDataString(key));
+            using (var output = new FileStream(path, new FileStreamOptions
+            {
+                Mode = System.IO.FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            using (var input = content.OpenRead(0, content.Size))
+                input.CopyTo(output);
+            FsLog.Warn($"not uploaded: {key} ({content.Size} bytes) saved as {path}");
+        }
     }
 
     /// <summary>Ends the background retries (after the last flush, before the store goes away).</summary>

@@ -72,7 +72,14 @@ public sealed class SharedFsMount : IAsyncDisposable
             // A failed mount leaves the disk as it found it: no empty mount point of ours behind.
             if (createdMountPoint is not null)
             {
-                try { Directory.Delete(createdMountPoint); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                try
+                {
+                    Directory.Delete(createdMountPoint);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    FsLog.Warn($"could not remove the mount point {createdMountPoint} made for this mount: {e.Message}");
+                }
             }
             throw;
         }
@@ -151,8 +158,10 @@ public sealed class SharedFsMount : IAsyncDisposable
         _fileSystem.StopBackgroundWork();
         _fuse.Dispose();
         (_store as IDisposable)?.Dispose();
-        // Data that could not be uploaded stays staged (and logged by the flush) rather than deleted here.
+        // Data that could not be uploaded is never deleted: it is saved under its keys in this mount's staging area,
+        // which the next start keeps and reports.
         if (failures == 0) _staging.Dispose();
+        else _fileSystem.SaveNotUploaded(Path.Combine(_staging.Directory, "not-uploaded"));
         return clean && failures == 0;
     }
 

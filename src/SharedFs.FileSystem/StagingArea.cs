@@ -9,7 +9,7 @@ namespace SharedFs.FileSystem;
 internal sealed class StagingArea : IDisposable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const string AreaPrefix = "area-", LockName = ".lock";
+    private const string AreaPrefix = "area-", CrashedPrefix = "crashed-", LockName = ".lock";
 
     private readonly FileStream _lock;
     private long _sequence;
@@ -25,22 +25,44 @@ internal sealed class StagingArea : IDisposable
     {
         System.IO.Directory.CreateDirectory(sharedDirectory);
         File.SetUnixFileMode(sharedDirectory, OwnerOnly);
-        RemoveAreasOfDeadMounts(sharedDirectory);
+        KeepAreasOfDeadMounts(sharedDirectory);
         Directory = Path.Combine(sharedDirectory, AreaPrefix + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory, OwnerOnly);
         _lock = OpenLock(Directory) ?? throw new IOException($"cannot lock the staging folder {Directory}");
     }
 
-    /// <summary>An area whose lock nobody holds was left by a mount that crashed: its files belong to no open file.</summary>
-    private static void RemoveAreasOfDeadMounts(string sharedDirectory)
+    /// <summary>
+    /// An area whose lock nobody holds was left by a mount that ended without its unmount (killed, crashed). Its
+    /// files may be the only copy of data that never reached the bucket: an area that holds any is kept, renamed
+    /// <c>crashed-*</c>, and reported (never uploaded: the bucket may hold newer versions by now); an empty one goes.
+    /// </summary>
+    private static void KeepAreasOfDeadMounts(string sharedDirectory)
     {
         foreach (var area in System.IO.Directory.EnumerateDirectories(sharedDirectory, AreaPrefix + "*"))
         {
-            using var heldByNobody = OpenLock(area);
-            if (heldByNobody is null) continue;
-            try { System.IO.Directory.Delete(area, recursive: true); } catch (IOException) { }
+            var staged = StagedFiles(area);
+            using (var heldByNobody = OpenLock(area))
+            {
+                if (heldByNobody is null) continue;
+                if (staged.Count == 0)
+                {
+                    System.IO.Directory.Delete(area, recursive: true);
+                    continue;
+                }
+            }
+            var kept = Path.Combine(sharedDirectory, $"{CrashedPrefix}{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Path.GetFileName(area)[AreaPrefix.Length..]}");
+            System.IO.Directory.Move(area, kept);
+            var bytes = staged.Sum(file => file.Length);
+            FsLog.Warn($"staging: a mount that ended without unmounting left {staged.Count} staged file(s) ({bytes / 1048576.0:0.0} MiB) " +
+                $"that may never have reached the bucket; kept in {kept}, not uploaded (the bucket may hold newer versions): inspect them, then delete the folder");
         }
+        var crashed = System.IO.Directory.GetDirectories(sharedDirectory, CrashedPrefix + "*");
+        if (crashed.Length > 0)
+            FsLog.Warn($"staging: {crashed.Length} folder(s) of data left by mounts that did not unmount are kept in {sharedDirectory} ({CrashedPrefix}*): delete them once checked");
     }
+
+    private static List<FileInfo> StagedFiles(string area) =>
+        new DirectoryInfo(area).EnumerateFiles("*", SearchOption.AllDirectories).Where(file => file.Name != LockName).ToList();
 
     /// <summary>The area's lock file opened exclusively (.NET takes a flock for FileShare.None), or null when held.</summary>
     private static FileStream? OpenLock(string area)
@@ -77,7 +99,14 @@ internal sealed class StagingArea : IDisposable
     /// <summary>Removes this mount's folder; called once every open file is gone.</summary>
     public void Dispose()
     {
-        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException e)
+        {
+            FsLog.Warn($"staging: could not remove {Directory}: {e.Message}");
+        }
         _lock.Dispose();
     }
 }
@@ -113,6 +142,13 @@ internal sealed class StagingFile(string path, FileStream stream) : IDisposable
     public void Dispose()
     {
         stream.Dispose();
-        try { File.Delete(Path); } catch (IOException) { }
+        try
+        {
+            File.Delete(Path);
+        }
+        catch (IOException e)
+        {
+            FsLog.Warn($"staging: could not remove {Path}: {e.Message}");
+        }
     }
 }

@@ -82,6 +82,28 @@ public sealed class CloseTests : IDisposable
     }
 
     [Fact]
+    public async Task What_the_last_flush_could_not_upload_is_saved_under_its_key_never_dropped()
+    {
+        _core.Store.Put("uploads/2026/other.txt", "x"u8.ToArray());
+        var (inode, handle) = await _core.CreateAsync("uploads/2026/report.txt");
+        _core.Write(inode, handle, "quarterly"u8.ToArray());
+        _core.Store.FailWrites = true;
+        Assert.Equal(1, await _core.Fs.FlushAllAsync());
+
+        var folder = Path.Combine(Path.GetTempPath(), "sharedfs-not-uploaded-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            _core.Fs.SaveNotUploaded(folder);
+            Assert.Equal("quarterly"u8.ToArray(), File.ReadAllBytes(Path.Combine(folder, "uploads%2F2026%2Freport.txt")));
+            Assert.Null(_core.Store.Get("uploads/2026/report.txt"));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_quota_refusal_is_ENOSPC_and_nothing_in_the_bucket_changes()
     {
         _core.Store.Put("kept.txt", "kept"u8.ToArray());

@@ -31,6 +31,28 @@ public sealed class OpenAndReadTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_the_open_right_after_a_lookup_by_the_same_process_takes_its_answer()
+    {
+        foreach (var name in new[] { "same.txt", "other-process.txt", "later.txt" }) _core.Store.Put(name, "one"u8.ToArray());
+        var same = await _core.InodeOfAsync("same.txt");
+        var otherProcess = await _core.InodeOfAsync("other-process.txt");
+        _core.Clock.Advance(TimeSpan.FromMilliseconds(5));
+        var later = await _core.InodeOfAsync("later.txt");
+        _core.Store.ClearRequests();
+
+        Assert.True((await _core.Fs.OpenAsync(Core.Caller, same, 0)).Ok); // the same open() as its lookup
+        Assert.Empty(_core.Store.Requests);
+
+        // Another container changes the files; a stat() just before is not the open's own lookup.
+        _core.Store.Put("other-process.txt", "two"u8.ToArray());
+        _core.Store.Put("later.txt", "two"u8.ToArray());
+        Assert.True((await _core.Fs.OpenAsync(Core.Caller with { Pid = Core.Caller.Pid + 1 }, otherProcess, 0)).Ok);
+        _core.Clock.Advance(TimeSpan.FromMilliseconds(20)); // well within the TTL, but not the same open()
+        Assert.True((await _core.Fs.OpenAsync(Core.Caller, later, 0)).Ok);
+        Assert.Equal(["GET later.txt", "GET other-process.txt"], _core.Store.Requests.Select(r => $"{r.Kind} {r.Key}").Order());
+    }
+
+    [Fact]
     public async Task An_open_of_a_file_removed_elsewhere_is_ENOENT_even_within_the_ttl()
     {
         _core.Store.Put("a.txt", "one"u8.ToArray());

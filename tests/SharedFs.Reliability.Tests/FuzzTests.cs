@@ -131,7 +131,7 @@ public sealed class FuzzTests
                 var prefixes = prefixParts.Select(p => prefix + p.Item1 + p.Item2 + "/").ToList();
                 var store = new ListingStore(keys, prefixes);
                 var lister = Activator.CreateInstance(ListerType, store)!;
-                var task = (Task)ListerType.GetMethod("ListAsync")!.Invoke(lister, [prefix])!;
+                var task = (Task)ListerType.GetMethod("ListAsync", [typeof(string)])!.Invoke(lister, [prefix])!;
                 task.GetAwaiter().GetResult();
                 var entries = (IEnumerable)task.GetType().GetProperty("Result")!.GetValue(task)!;
                 var names = new HashSet<string>(StringComparer.Ordinal);

@@ -65,8 +65,11 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(Data.Sha(bytes) == await BucketCheck.ShaAsync(_bucket, name), $"{name}: its close() returned 0, but the bucket does not have its bytes");
     }
 
+    private static bool StagedOnDisk(string staging) =>
+        Directory.Exists(staging) && Directory.EnumerateFiles(staging, "stage-*", SearchOption.AllDirectories).Any();
+
     [Fact]
-    public async Task Kill_9_during_writes_leaves_every_object_old_or_new_and_the_next_start_clears_the_dead_mount()
+    public async Task Kill_9_during_writes_leaves_every_object_old_or_new_and_the_next_start_clears_the_dead_mount_and_keeps_what_was_staged()
     {
         using var cleanup = MountCleanup.For(_folder.Path);
         var mountPoint = _folder.Combine("mnt");
@@ -83,9 +86,9 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
             await first.WaitForMountAsync(mountPoint);
             var writers = files.Select(f => Task.Factory.StartNew(() =>
                 closed[f.Name] = Posix.WriteFile(Path.Combine(mountPoint, f.Name), f.New, chunk: 256 << 10, fsync: true), TaskCreationOptions.LongRunning)).ToList();
-            // Kill once some fsyncs have returned and others are still writing or uploading.
+            // Kill once some fsyncs have returned and others are still writing or uploading (one at least staged on disk).
             var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (closed.Count < 4 && DateTime.UtcNow < deadline) await Task.Delay(10);
+            while ((closed.Count < 4 || !StagedOnDisk(staging)) && DateTime.UtcNow < deadline) await Task.Delay(10);
             first.Signal(9);
             output.WriteLine($"kill -9 after {closed.Count} of {files.Count} closes had returned");
             await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
@@ -115,8 +118,13 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(await BucketCheck.ShaAsync(_bucket, name), Data.Sha(bytes!));
         }
         Assert.True(Posix.WriteFile(Path.Combine(mountPoint, "after-restart.txt"), Posix.Utf8("ok")).Ok);
-        // The staging area of the killed process is gone: only the second mount's own area is left.
-        Assert.Single(Directory.GetDirectories(staging));
+        // What the killed process had staged (files it was still writing) is kept, apart, and reported, never deleted.
+        var kept = Assert.Single(Directory.GetDirectories(staging, "crashed-*"));
+        Assert.Contains(Directory.GetFiles(kept), f => Path.GetFileName(f) != ".lock");
+        var reported = DateTime.UtcNow.AddSeconds(30);
+        while (!second.Stderr.Contains($"kept in {kept}", StringComparison.Ordinal) && DateTime.UtcNow < reported) await Task.Delay(20);
+        Assert.Contains($"kept in {kept}", second.Stderr);
+        Assert.Equal(2, Directory.GetDirectories(staging).Length);
         second.Signal(15);
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 

@@ -36,6 +36,8 @@ internal sealed class Node(ulong id, NodeKind kind, Node? parent, string name)
     /// instead of asking again (once; later opens revalidate).
     /// </summary>
     public bool AnswerUnused { get; internal set; }
+    /// <summary>The process whose lookup brought the unused answer: only its own open may take it.</summary>
+    public int AnswerPid { get; internal set; }
 
     /// <summary>References the kernel holds (each entry answer adds one, forget gives them back).</summary>
     public ulong LookupCount { get; internal set; }

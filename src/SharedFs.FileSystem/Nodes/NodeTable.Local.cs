@@ -122,6 +122,21 @@ internal sealed partial class NodeTable
         directory.LocalDirectoryTimes = true;
     }
 
+    /// <summary>
+    /// How soon after its lookup an open may take the lookup's answer instead of asking the bucket again: the kernel
+    /// sends them back to back within one open() (microseconds apart, milliseconds on a loaded machine). An open that
+    /// comes later, or from another process, is another call and asks again, so close-to-open holds for it.
+    /// </summary>
+    public static readonly TimeSpan LookupToOpen = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The answer just applied came from a lookup by this process.</summary>
+    public void AnswerGivenTo(Node node, int pid) => node.AnswerPid = pid;
+
+    /// <summary>The open of <paramref name="pid"/> follows the lookup whose answer is still unused, right after it.</summary>
+    public bool AnswerServesOpen(Node node, int pid) =>
+        node.AnswerUnused && node.AnswerPid == pid && IsTrusted(node)
+        && Now - node.AnsweredAt <= (long)(LookupToOpen.TotalSeconds * _clock.TimestampFrequency);
+
     /// <summary>The open that follows a lookup used the lookup's answer: later opens ask again.</summary>
     public void AnswerUsed(Node node) => node.AnswerUnused = false;
 }

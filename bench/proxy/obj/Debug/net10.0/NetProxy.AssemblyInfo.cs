@@ -14,7 +14,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Debug")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+9c78d27b21b3ba926d87c146b81d237efae039dd")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+4fb3a603286b8a038fa3e1dc6cdb6975465c22a9")]
 [assembly: System.Reflection.AssemblyProductAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyTitleAttribute("net-proxy")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]
