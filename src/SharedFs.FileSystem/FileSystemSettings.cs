@@ -12,4 +12,6 @@ internal sealed record FileSystemSettings
     public WriteBackMode WriteBack { get; init; } = WriteBackMode.Off;
     /// <summary>Nodes kept as a cache once the kernel forgot them (memory bound: about 300 bytes each).</summary>
     public int NodeCapacity { get; init; } = 200_000;
+    /// <summary>The plan's size: df's total, and writes that would take the bucket past it are ENOSPC. Null: no limit here.</summary>
+    public long? Quota { get; init; }
 }

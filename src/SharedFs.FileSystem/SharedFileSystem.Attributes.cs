@@ -81,16 +81,25 @@ internal sealed partial class SharedFileSystem
     };
 
     /// <summary>A bucket has no fixed capacity: a large one is reported (as s3fs does), so that no tool thinks it full.</summary>
-    public override ValueTask<FuseResult<FileSystemStats>> StatFsAsync(FuseContext context, ulong inode) =>
-        ValueTask.FromResult<FuseResult<FileSystemStats>>(new FileSystemStats
+    /// <summary>
+    /// df: with a quota, its size, the bucket's bytes used and the rest free; without, 4 PiB and the bytes used. The
+    /// bytes used come from a background count of the bucket kept current with this mount's own changes.
+    /// </summary>
+    public override ValueTask<FuseResult<FileSystemStats>> StatFsAsync(FuseContext context, ulong inode)
+    {
+        const ulong blockSize = 4096;
+        var total = _usage.Quota is { } quota ? (ulong)quota / blockSize : 1UL << 40;
+        var used = Math.Min(total, ((ulong)_usage.Used + blockSize - 1) / blockSize);
+        return ValueTask.FromResult<FuseResult<FileSystemStats>>(new FileSystemStats
         {
-            BlockSize = 4096,
-            FragmentSize = 4096,
-            Blocks = 1UL << 40,
-            BlocksFree = 1UL << 40,
-            BlocksAvailable = 1UL << 40,
+            BlockSize = blockSize,
+            FragmentSize = blockSize,
+            Blocks = total,
+            BlocksFree = total - used,
+            BlocksAvailable = total - used,
             Files = 1UL << 32,
             FilesFree = 1UL << 32,
             MaxNameLength = ObjectKeys.MaxNameBytes,
         });
+    }
 }

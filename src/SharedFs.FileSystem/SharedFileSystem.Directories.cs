@@ -103,16 +103,23 @@ internal sealed partial class SharedFileSystem
             {
                 var entries = new List<Node>(listed.Count);
                 var names = new HashSet<string>(StringComparer.Ordinal);
+                // Every entry is held by the handle as soon as it is known, so a listing bigger than the table's
+                // capacity cannot evict its own first entries before readdir serves them.
                 foreach (var entry in listed)
                 {
                     names.Add(entry.Name);
-                    var node = answers.TryGetValue(entry.Name, out var answer) ? _table.Apply(directory, entry.Name, answer) : _table.Child(directory, entry.Name);
-                    if (node is not null && !node.State.IsGone()) entries.Add(node);
+                    Node? node;
+                    if (answers.TryGetValue(entry.Name, out var answer)) node = _table.Apply(directory, entry.Name, answer, listing: true);
+                    else if ((node = _table.Child(directory, entry.Name)) is not null) _table.Listed([node], held: true);
+                    if (node is null) continue;
+                    if (node.State.IsGone()) _table.Listed([node], held: false);
+                    else entries.Add(node);
                 }
                 _table.ApplyAbsent(directory, names, started);
                 // Files made here and not uploaded yet, or made while the listing was on the wire.
-                foreach (var child in directory.Children!.Values)
-                    if (!names.Contains(child.Name) && !child.State.IsGone()) entries.Add(child);
+                var made = directory.Children!.Values.Where(child => !names.Contains(child.Name) && !child.State.IsGone()).ToList();
+                _table.Listed(made, held: true);
+                entries.AddRange(made);
                 entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
                 var handle = new DirectoryHandle(directory, entries);
                 _table.HandleOpened(directory);
@@ -181,8 +188,8 @@ internal sealed partial class SharedFileSystem
                     continue;
                 }
                 var node = open.Entries[(int)index - 2];
-                // Removed since the listing, or evicted from a table over its capacity: not shown.
-                if ((node.State.IsGone() && buffer.IsPlus) || _table.Get(node.Id) != node) continue;
+                // Removed since the listing: not shown to readdirplus (its entry would make the kernel reference it).
+                if (node.State.IsGone() && buffer.IsPlus) continue;
                 var timeout = _table.KernelTimeout(node);
                 var entry = new FuseEntry(node.Id, node.Attributes.ToStat(node.Kind, node.Id), timeout, timeout);
                 if (!buffer.TryAdd(node.Name, entry, index + 1)) break;
@@ -190,6 +197,12 @@ internal sealed partial class SharedFileSystem
             }
         }
         return ValueTask.FromResult(0);
+    }
+
+    /// <summary>The inodes an open directory lists (what readdirplus hands the kernel), for the core's tests.</summary>
+    internal List<ulong> ListedInodes(ulong handle)
+    {
+        lock (Gate) return _handles.Directory(handle)?.Entries.Where(n => !n.State.IsGone()).Select(n => n.Id).ToList() ?? [];
     }
 
     /// <summary>The names an open directory lists (what readdir encodes), for the core's tests.</summary>
@@ -202,7 +215,11 @@ internal sealed partial class SharedFileSystem
     {
         if (_handles.RemoveDirectory(handle) is { } open)
         {
-            lock (Gate) _table.HandleClosed(open.Directory);
+            lock (Gate)
+            {
+                _table.Listed(open.Entries, held: false);
+                _table.HandleClosed(open.Directory);
+            }
         }
         return ValueTask.FromResult(0);
     }

@@ -106,31 +106,35 @@ internal sealed partial class SharedFileSystem
         {
             if (_handles.File(handle) is not { } open) return Fail(Errno.EBADF);
             var node = open.Node;
-            FileContent? content;
-            Prefix? prefix;
-            string? key;
-            long size;
-            string? etag;
-            lock (Gate)
+            while (true)
             {
-                (content, prefix, size, etag) = (node.Content, node.Prefix, node.Attributes.Size, node.Remote?.ETag);
-                key = node.Parent is null && node != _table.Root ? null : _table.KeyOf(node);
+                FileContent? content;
+                Prefix? prefix;
+                string? key;
+                long size;
+                string? etag;
+                lock (Gate)
+                {
+                    (content, prefix, size, etag) = (node.Content, node.Prefix, node.Attributes.Size, node.Remote?.ETag);
+                    key = node.Parent is null && node != _table.Root ? null : _table.KeyOf(node);
+                }
+                if (content is not null)
+                {
+                    if (key is not null && content.BaseLength > 0)
+                        await BaseFetcher.EnsureLocalAsync(_store, key, content, offset, offset + buffer.Length).ConfigureAwait(false);
+                    if (content.TryRead(offset, buffer.Span, out var read)) return read;
+                    continue; // replaced by a newer version while this read ran: read that one
+                }
+                if (offset >= size) return 0;
+                var count = (int)Math.Min(buffer.Length, size - offset);
+                if (prefix is not null && prefix.ETag == etag && offset + count <= prefix.Length)
+                {
+                    prefix.Bytes.AsSpan((int)offset, count).CopyTo(buffer.Span);
+                    return count;
+                }
+                if (key is null) return Fail(Errno.ENOENT); // removed elsewhere while open, and never read here
+                return await ReaderOf(open, key, etag, size).ReadAsync(buffer[..count], offset).ConfigureAwait(false);
             }
-            if (content is not null)
-            {
-                if (key is not null && content.BaseLength > 0)
-                    await BaseFetcher.EnsureLocalAsync(_store, key, content, offset, offset + buffer.Length).ConfigureAwait(false);
-                return content.Read(offset, buffer.Span);
-            }
-            if (offset >= size) return 0;
-            var count = (int)Math.Min(buffer.Length, size - offset);
-            if (prefix is not null && prefix.ETag == etag && offset + count <= prefix.Length)
-            {
-                prefix.Bytes.AsSpan((int)offset, count).CopyTo(buffer.Span);
-                return count;
-            }
-            if (key is null) return Fail(Errno.ENOENT); // removed elsewhere while open, and never read here
-            return await ReaderOf(open, key, etag, size).ReadAsync(buffer[..count], offset).ConfigureAwait(false);
         });
 
     private ReadAhead ReaderOf(FileHandle open, string key, string? etag, long size)
@@ -150,6 +154,14 @@ internal sealed partial class SharedFileSystem
         var node = open.Node;
         try
         {
+            // A write that makes the file longer is checked with all the file's growth over its stored version.
+            long growth;
+            lock (Gate)
+            {
+                var end = offset + data.Length;
+                growth = end > node.Attributes.Size ? end - (node.Remote?.Size ?? 0) : 0;
+            }
+            if (_usage.WouldExceed(growth, $"a write to {node.Name}")) return -Errno.ENOSPC;
             var content = ContentOf(node);
             content.Write(offset, data);
             lock (Gate)
@@ -206,7 +218,7 @@ internal sealed partial class SharedFileSystem
             return;
         }
         var prefix = content.WrittenPrefix;
-        if (prefix < StreamedUpload.StartSize || node.Parent is null) return;
+        if (prefix < StreamedUpload.StartSize || node.Parent is null || node.State.IsGone()) return;
         var key = _table.KeyOf(node);
         var options = MetadataCodec.WriteOptions(node.Kind, node.Attributes, node.Xattrs, node.Name, node.Remote?.ContentType);
         node.Streamed = new StreamedUpload(_store, content, key, options);
@@ -242,7 +254,7 @@ internal sealed partial class SharedFileSystem
         if (_handles.File(handle) is not { } open || !open.TakeChanged()) return 0;
         if (_writeBack == WriteBackMode.On)
         {
-            QueueUpload(open.Node);
+            await QueueUploadAsync(open.Node).ConfigureAwait(false);
             return 0;
         }
         var errno = await UploadAsync(open.Node, "close").ConfigureAwait(false);
@@ -264,7 +276,7 @@ internal sealed partial class SharedFileSystem
         }
         if (upload)
         {
-            if (_writeBack == WriteBackMode.On) QueueUpload(node);
+            if (_writeBack == WriteBackMode.On) await QueueUploadAsync(node).ConfigureAwait(false);
             else if (await UploadAsync(node, "release").ConfigureAwait(false) != 0) ScheduleRetry(node, 1);
         }
         lock (Gate) KeepWhatWasStored(node);

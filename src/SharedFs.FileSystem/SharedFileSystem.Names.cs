@@ -24,11 +24,13 @@ internal sealed partial class SharedFileSystem
             {
                 string key;
                 bool inBucket;
+                long storedSize;
                 lock (Gate)
                 {
                     if (node.State == NodeState.Unlinked) return 0;
                     key = _table.KeyOf(node);
                     inBucket = node.Remote is not null;
+                    storedSize = node.Remote?.Size ?? 0;
                 }
                 // Open handles keep reading and writing the old content (POSIX): what is only in the bucket comes here first.
                 await KeepContentForHandlesAsync(node, key).ConfigureAwait(false);
@@ -36,13 +38,19 @@ internal sealed partial class SharedFileSystem
                 {
                     lock (Gate)
                     {
+                        node.Streamed?.Abandon(); // its parts belong to a name that is going
+                        node.Streamed = null;
                         if (node.Parent is { } directory) DirectoryChanged(directory);
                         _table.Deleting(node);
                     }
-                    _ = _queue.Enqueue(key, () => DeleteQueuedAsync(node, key), background: true);
+                    _ = await _queue.EnqueueBackgroundAsync(key, () => DeleteQueuedAsync(node, key, storedSize)).ConfigureAwait(false);
                     return 0;
                 }
-                if (inBucket) await _store.DeleteAsync(key).ConfigureAwait(false);
+                if (inBucket)
+                {
+                    await _store.DeleteAsync(key).ConfigureAwait(false);
+                    _usage.Changed(storedSize, 0);
+                }
                 lock (Gate)
                 {
                     node.Streamed?.Abandon();
@@ -60,11 +68,12 @@ internal sealed partial class SharedFileSystem
         });
 
     /// <summary>Write-back on: the queued DELETE of an unlinked file; the name stays gone for this mount either way.</summary>
-    private async Task DeleteQueuedAsync(Node node, string key)
+    private async Task DeleteQueuedAsync(Node node, string key, long storedSize)
     {
         try
         {
             await _store.DeleteAsync(key).ConfigureAwait(false);
+            _usage.Changed(storedSize, 0);
         }
         catch (Exception e) when (IsExpected(e))
         {
@@ -161,15 +170,18 @@ internal sealed partial class SharedFileSystem
             if (inBucket)
             {
                 string? contentType;
-                lock (Gate) contentType = source.Remote?.ContentType;
+                // A type that came from the old name follows the new one (x.jpg.part → x.jpg); one set by a tool stays.
+                lock (Gate) contentType = source.Remote?.ContentType == ContentTypes.ForName(source.Name) ? null : source.Remote?.ContentType;
                 var options = MetadataCodec.WriteOptions(source.Kind, moved, source.Xattrs, newName, contentType);
                 var copied = await _store.CopyAsync(fromKey, toKey, options).ConfigureAwait(false);
                 await _store.DeleteAsync(fromKey).ConfigureAwait(false);
                 version = VersionOf(copied, source.Kind, DirectoryForm.None);
+                if (target?.Remote is { } replaced) _usage.Changed(replaced.Size, 0);
             }
-            else if (target?.Remote is not null)
+            else if (target?.Remote is { } replaced)
             {
                 await _store.DeleteAsync(toKey).ConfigureAwait(false); // the new file replaces it at its first upload
+                _usage.Changed(replaced.Size, 0);
             }
             lock (Gate)
             {
@@ -287,6 +299,7 @@ internal sealed partial class SharedFileSystem
             }
             var options = MetadataCodec.WriteOptions(kind, attributes, ExtendedAttributes.None, name, null);
             var stored = await _store.UploadAsync(key, new MemoryStream(body, writable: false), body.Length, options).ConfigureAwait(false);
+            _usage.Changed(0, stored.Size);
             lock (Gate)
             {
                 if (_table.Get(parent) is not { IsDirectory: true } directory || directory.State == NodeState.Unlinked) return Fail(Errno.ENOENT);

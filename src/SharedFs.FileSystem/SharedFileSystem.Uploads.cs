@@ -3,6 +3,7 @@ using SharedFs.FileSystem.Metadata;
 using SharedFs.FileSystem.Nodes;
 using SharedFs.FileSystem.Remote;
 using SharedFs.FileSystem.Upload;
+using SharedFs.Fuse;
 using SharedFs.Storage;
 
 namespace SharedFs.FileSystem;
@@ -25,11 +26,12 @@ internal sealed partial class SharedFileSystem
         try
         {
             UploadRequest request;
-            long generation;
+            long generation, before, after;
             lock (Gate)
             {
                 if (node.State is not (NodeState.New or NodeState.Dirty)) return 0;
                 generation = node.Generation;
+                (before, after) = (node.Remote?.Size ?? 0, node.Attributes.Size);
                 var key = _table.KeyOf(node);
                 var options = MetadataCodec.WriteOptions(node.Kind, node.Attributes, node.Xattrs, node.Name, node.Remote?.ContentType);
                 var content = node.Content;
@@ -37,6 +39,12 @@ internal sealed partial class SharedFileSystem
                 request = new UploadRequest(key, options, content, BaseKey: baseKey, Streamed: node.Streamed);
                 node.Streamed = null;
                 _table.UploadStarting(node, generation);
+            }
+            if (_usage.WouldExceed(after - before, $"the upload of {request.Key}"))
+            {
+                request.Streamed?.Abandon();
+                lock (Gate) _table.UploadFailed(node);
+                return Errno.ENOSPC;
             }
             ObjectInfo stored;
             try
@@ -48,6 +56,7 @@ internal sealed partial class SharedFileSystem
                 lock (Gate) _table.UploadFailed(node);
                 return ErrnoOf($"upload ({reason})", request.Key, e);
             }
+            _usage.Changed(before, stored.Size);
             lock (Gate)
             {
                 _table.Uploaded(node, generation, VersionOf(stored, node.Kind, DirectoryForm.None));
@@ -73,8 +82,8 @@ internal sealed partial class SharedFileSystem
         return await UploadAsync(node, reason).ConfigureAwait(false);
     }
 
-    /// <summary>Write-back on: the upload runs in the background, after what is queued for the same key.</summary>
-    private void QueueUpload(Node node)
+    /// <summary>Write-back on: the upload runs in the background, after what is queued for the same key (once there is room).</summary>
+    private async ValueTask QueueUploadAsync(Node node)
     {
         string key;
         lock (Gate)
@@ -82,10 +91,11 @@ internal sealed partial class SharedFileSystem
             if (node.Parent is null) return;
             key = _table.KeyOf(node);
         }
-        _queue.Enqueue(key, async () =>
+        _ = await _queue.EnqueueBackgroundAsync(key, async () =>
         {
             if (await UploadAsync(node, "write-back").ConfigureAwait(false) != 0) ScheduleRetry(node, 1);
-        }, background: true);
+            else lock (Gate) KeepWhatWasStored(node);
+        }).ConfigureAwait(false);
     }
 
     private void ScheduleRetry(Node node, int attempt)

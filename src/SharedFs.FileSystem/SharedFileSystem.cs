@@ -28,6 +28,7 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     private readonly WriteBackMode _writeBack;
     private readonly WriteBackQueue _queue = new(parallelism: 16, maxQueued: 512);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Usage.BucketUsage _usage;
 
     public SharedFileSystem(IObjectStore store, StagingArea staging, FileSystemSettings settings, TimeProvider clock)
     {
@@ -42,7 +43,14 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
         _listing = new DirectoryListing(store);
         _uploader = new Uploader(store);
         _walks = new WalkConfirmation(_table, _listing);
+        _usage = new Usage.BucketUsage(store, clock, settings.Quota);
     }
+
+    /// <summary>The bucket's bytes for df and the quota.</summary>
+    internal Usage.BucketUsage Usage => _usage;
+
+    /// <summary>Starts counting the bucket's bytes in the background (the mount does, once it answers).</summary>
+    public void StartCountingUsage() => _ = _usage.RunAsync(_stopping.Token);
 
     /// <summary>Tells the kernel a node's cached attributes are stale (set by the mount; tests leave it unset).</summary>
     public Action<ulong>? InvalidateAttributes { get; set; }
@@ -113,7 +121,9 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
             _ => 0,
         };
         if (errno == 0) throw new InvalidOperationException($"{operation} {what} failed unexpectedly", e);
-        if (errno != Errno.ENOENT) FsLog.Warn($"{operation} {what}: {e.Message}");
+        if (e is StorageException { Kind: StorageErrorKind.QuotaExceeded })
+            FsLog.Warn($"{operation} {what} refused with ENOSPC: the server says the bucket's quota is full ({e.Message}); delete files, or raise the bucket's quota");
+        else if (errno != Errno.ENOENT) FsLog.Warn($"{operation} {what}: {e.Message}");
         return errno;
     }
 

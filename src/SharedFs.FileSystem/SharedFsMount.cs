@@ -53,6 +53,7 @@ public sealed class SharedFsMount : IAsyncDisposable
                 DefaultUid = options.DefaultUid,
                 DefaultGid = options.DefaultGid,
                 WriteBack = options.WriteBack,
+                Quota = options.Quota,
             }, options.Clock ?? TimeProvider.System);
             fuse = FuseMount.Mount(fileSystem, mountPoint, FuseOptions());
             var kernel = fuse;
@@ -60,6 +61,7 @@ public sealed class SharedFsMount : IAsyncDisposable
             fileSystem.InvalidateName = (parent, name) => kernel.InvalidateEntry(parent, name);
             var mount = new SharedFsMount(options, store, fileSystem, fuse, staging);
             await mount.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false);
+            fileSystem.StartCountingUsage();
             return mount;
         }
         catch

@@ -19,6 +19,8 @@ public sealed record SharedFsMountOptions
     /// change is staged here and its upload or delete queued (fsync waits for it).
     /// </summary>
     public WriteBackMode WriteBack { get; init; } = WriteBackMode.Off;
+    /// <summary>The plan's size in bytes (df's total; writes past it are ENOSPC). Null: df shows the bucket's bytes used of 4 PiB.</summary>
+    public long? Quota { get; init; }
     /// <summary>The clock of the caches (tests inject their own).</summary>
     public TimeProvider? Clock { get; init; }
     /// <summary>How long a stuck unmount waits for open files before falling back to a lazy unmount.</summary>

@@ -3,8 +3,8 @@ namespace SharedFs.FileSystem;
 /// <summary>
 /// Storage work that runs after the FUSE call that asked for it has returned (the upload of a closed file, a
 /// delete): in parallel across object keys, strictly in order for one key (a DELETE queued before a PUT of the
-/// same key lands first). Background work is admitted only while fewer than <c>maxQueued</c> items wait, so a
-/// burst of closes cannot queue more than a shutdown can finish. Barriers wait for the work queued so far on
+/// same key lands first). Work is admitted only while fewer than <c>maxQueued</c> items wait, so a burst of
+/// closes cannot queue more than a shutdown can finish. Barriers wait for the work queued so far on
 /// one key, below a key prefix, or everywhere. Knows nothing of files: it orders and bounds tasks.
 /// </summary>
 internal sealed class WriteBackQueue(int parallelism, int maxQueued)
@@ -19,13 +19,13 @@ internal sealed class WriteBackQueue(int parallelism, int maxQueued)
     public int Backlog => maxQueued - _room.CurrentCount;
 
     /// <summary>
-    /// Queues <paramref name="work"/> after everything already queued for <paramref name="key"/> and returns its
-    /// task (faulted when the work fails). With <paramref name="background"/> the caller first waits for room in
-    /// the backlog; work a caller waits for itself (fsync, a synchronous close) never waits for room.
+    /// Queues <paramref name="work"/> (a write-back close or unlink) after everything already queued for
+    /// <paramref name="key"/>, once there is room in the backlog (waited for without holding a thread); the result is
+    /// the work's task, faulted when the work fails.
     /// </summary>
-    public Task Enqueue(string key, Func<Task> work, bool background)
+    public async ValueTask<Task> EnqueueBackgroundAsync(string key, Func<Task> work)
     {
-        if (background) _room.Wait();
+        await _room.WaitAsync().ConfigureAwait(false);
         Task task;
         lock (_lock)
         {
@@ -34,7 +34,7 @@ internal sealed class WriteBackQueue(int parallelism, int maxQueued)
             task = Task.Run(() => RunAfterAsync(previous, work));
             _tails[key] = task;
         }
-        task.ContinueWith(_ => Finished(key, task, background), CancellationToken.None,
+        _ = task.ContinueWith(_ => Finished(key, task), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return task;
     }
@@ -53,13 +53,13 @@ internal sealed class WriteBackQueue(int parallelism, int maxQueued)
         }
     }
 
-    private void Finished(string key, Task task, bool background)
+    private void Finished(string key, Task task)
     {
         lock (_lock)
         {
             if (_tails.TryGetValue(key, out var tail) && ReferenceEquals(tail, task)) _tails.Remove(key);
         }
-        if (background) _room.Release();
+        _room.Release();
     }
 
     /// <summary>Completes when the work queued so far for <paramref name="key"/> has run (failures are not rethrown).</summary>

@@ -17,11 +17,12 @@ internal sealed class Core : IDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "sharedfs-core-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly StagingArea _staging;
 
-    public Core(WriteBackMode writeBack = WriteBackMode.Off, int nodeCapacity = 200_000)
+    public Core(WriteBackMode writeBack = WriteBackMode.Off, int nodeCapacity = 200_000, long? quota = null)
     {
         Store = new InMemoryObjectStore(Clock);
         _staging = new StagingArea(_folder);
-        Fs = new SharedFileSystem(Store, _staging, new FileSystemSettings { CacheTtl = Ttl, WriteBack = writeBack, NodeCapacity = nodeCapacity }, Clock);
+        Fs = new SharedFileSystem(Store, _staging,
+            new FileSystemSettings { CacheTtl = Ttl, WriteBack = writeBack, NodeCapacity = nodeCapacity, Quota = quota }, Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));

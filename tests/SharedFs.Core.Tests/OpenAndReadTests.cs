@@ -53,6 +53,22 @@ public sealed class OpenAndReadTests : IDisposable
     }
 
     [Fact]
+    public async Task Bytes_kept_from_this_mounts_own_upload_give_way_to_another_containers_new_version()
+    {
+        var (inode, writer) = await _core.CreateAsync("notes.txt");
+        _core.Write(inode, writer, "mine"u8.ToArray());
+        Assert.Equal(0, await _core.Fs.FlushAsync(Core.Caller, inode, writer)); // uploaded; the handle stays open
+        _core.Store.Put("notes.txt", "theirs!"u8.ToArray());
+
+        var reader = await _core.Fs.OpenAsync(Core.Caller, inode, 0);
+        var buffer = new byte[64];
+        var read = await _core.Fs.ReadAsync(Core.Caller, inode, reader.Value.Handle, buffer, 0);
+        Assert.Equal("theirs!", System.Text.Encoding.ASCII.GetString(buffer, 0, read.Value));
+        await _core.Fs.ReleaseAsync(Core.Caller, inode, reader.Value.Handle);
+        await _core.Fs.ReleaseAsync(Core.Caller, inode, writer);
+    }
+
+    [Fact]
     public async Task An_open_of_a_file_removed_elsewhere_is_ENOENT_even_within_the_ttl()
     {
         _core.Store.Put("a.txt", "one"u8.ToArray());

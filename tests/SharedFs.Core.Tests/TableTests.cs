@@ -21,6 +21,19 @@ public sealed class TableTests
     }
 
     [Fact]
+    public async Task A_listing_bigger_than_the_capacity_keeps_every_entry_until_its_handle_is_released()
+    {
+        using var core = new Core(nodeCapacity: 5);
+        for (var i = 0; i < 20; i++) core.Store.Put($"f{i:D2}", "x"u8.ToArray());
+        var open = await core.Fs.OpenDirectoryAsync(Core.Caller, FuseFileSystem.RootInode, 0);
+        var listed = core.Fs.ListedInodes(open.Value.Handle);
+        Assert.Equal(20, listed.Count);
+        foreach (var inode in listed) Assert.True((await core.Fs.GetAttributesAsync(Core.Caller, inode, null)).Ok, $"inode {inode} was evicted");
+        await core.Fs.ReleaseDirectoryAsync(Core.Caller, FuseFileSystem.RootInode, open.Value.Handle);
+        Assert.True(core.Fs.Table.Count <= 6, $"{core.Fs.Table.Count} nodes kept after the release");
+    }
+
+    [Fact]
     public async Task A_file_being_written_is_never_evicted_whatever_the_capacity()
     {
         using var core = new Core(nodeCapacity: 2);

@@ -122,12 +122,14 @@ public sealed class UnitTests
         content.FillBase(0, Enumerable.Repeat((byte)'b', 100).ToArray());
         Assert.Empty(content.MissingBase(0, 100));
         var bytes = new byte[20];
-        Assert.Equal(20, content.Read(0, bytes));
+        Assert.True(content.TryRead(0, bytes, out var read));
+        Assert.Equal(20, read);
         Assert.Equal("bbbbbbbbbbhellobbbbb", System.Text.Encoding.ASCII.GetString(bytes));
         content.Truncate(12);
         Assert.Equal((12L, 12L), (content.Size, content.BaseLength));
         Assert.Equal([(10L, 12L)], content.Written);
         content.Discard();
+        Assert.False(content.TryRead(0, bytes, out _)); // a discarded content never serves zeros
     }
 
     [Fact]

@@ -14,13 +14,18 @@ public sealed class WriteBackQueueTests
         var log = new ConcurrentQueue<string>();
         var running = 0;
         var overlapped = false;
-        var tasks = Enumerable.Range(0, 20).Select(i => queue.Enqueue("same", async () =>
+        var tasks = new List<Task>();
+        for (var i = 0; i < 20; i++)
         {
-            if (Interlocked.Increment(ref running) > 1) overlapped = true;
-            await Task.Delay(Random.Shared.Next(1, 5));
-            log.Enqueue($"step {i}");
-            Interlocked.Decrement(ref running);
-        }, background: true)).ToList();
+            var step = i;
+            tasks.Add(await queue.EnqueueBackgroundAsync("same", async () =>
+            {
+                if (Interlocked.Increment(ref running) > 1) overlapped = true;
+                await Task.Delay(Random.Shared.Next(1, 5));
+                log.Enqueue($"step {step}");
+                Interlocked.Decrement(ref running);
+            }));
+        }
         await Task.WhenAll(tasks).WaitAsync(Patience);
         Assert.False(overlapped);
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"step {i}"), log);
@@ -33,13 +38,15 @@ public sealed class WriteBackQueueTests
         var running = 0;
         var peak = 0;
         var release = new TaskCompletionSource();
-        var tasks = Enumerable.Range(0, 6).Select(i => queue.Enqueue($"key{i}", async () =>
-        {
-            var now = Interlocked.Increment(ref running);
-            lock (queue) peak = Math.Max(peak, now);
-            await release.Task;
-            Interlocked.Decrement(ref running);
-        }, background: true)).ToList();
+        var tasks = new List<Task>();
+        for (var i = 0; i < 6; i++)
+            tasks.Add(await queue.EnqueueBackgroundAsync($"key{i}", async () =>
+            {
+                var now = Interlocked.Increment(ref running);
+                lock (queue) peak = Math.Max(peak, now);
+                await release.Task;
+                Interlocked.Decrement(ref running);
+            }));
         await WaitUntilAsync(() => Volatile.Read(ref running) == 3);
         await Task.Delay(100);
         Assert.Equal(3, Volatile.Read(ref running));
@@ -52,9 +59,9 @@ public sealed class WriteBackQueueTests
     public async Task A_failure_is_its_own_callers_and_the_next_item_of_the_key_still_runs()
     {
         var queue = new WriteBackQueue(parallelism: 2, maxQueued: 10);
-        var failing = queue.Enqueue("k", () => throw new IOException("upload failed"), background: false);
+        var failing = await queue.EnqueueBackgroundAsync("k", () => throw new IOException("upload failed"));
         var ran = false;
-        var next = queue.Enqueue("k", () => { ran = true; return Task.CompletedTask; }, background: false);
+        var next = await queue.EnqueueBackgroundAsync("k", () => { ran = true; return Task.CompletedTask; });
         await Assert.ThrowsAsync<IOException>(() => failing.WaitAsync(Patience));
         await next.WaitAsync(Patience);
         Assert.True(ran);
@@ -67,8 +74,8 @@ public sealed class WriteBackQueueTests
         var queue = new WriteBackQueue(parallelism: 4, maxQueued: 10);
         var inDirectory = new TaskCompletionSource();
         var elsewhere = new TaskCompletionSource();
-        _ = queue.Enqueue("dir/a", () => inDirectory.Task, background: true);
-        _ = queue.Enqueue("other/b", () => elsewhere.Task, background: true);
+        _ = await queue.EnqueueBackgroundAsync("dir/a", () => inDirectory.Task);
+        _ = await queue.EnqueueBackgroundAsync("other/b", () => elsewhere.Task);
 
         var below = queue.WhenIdleBelow("dir/");
         var key = queue.WhenIdle("other/b");
@@ -85,21 +92,17 @@ public sealed class WriteBackQueueTests
     }
 
     [Fact]
-    public async Task A_full_backlog_makes_the_next_background_caller_wait_but_not_a_waiting_caller()
+    public async Task A_full_backlog_makes_the_next_caller_wait_for_room_without_holding_a_thread()
     {
         var queue = new WriteBackQueue(parallelism: 1, maxQueued: 2);
         var release = new TaskCompletionSource();
-        _ = queue.Enqueue("a", () => release.Task, background: true);
-        _ = queue.Enqueue("b", () => release.Task, background: true);
+        _ = await queue.EnqueueBackgroundAsync("a", () => release.Task);
+        _ = await queue.EnqueueBackgroundAsync("b", () => release.Task);
         Assert.Equal(2, queue.Backlog);
 
-        var third = Task.Factory.StartNew(() => queue.Enqueue("c", () => Task.CompletedTask, background: true), TaskCreationOptions.LongRunning);
-        await Task.Delay(200);
-        Assert.False(third.IsCompleted); // close() waits for room
-
-        var synchronous = queue.Enqueue("d", () => Task.CompletedTask, background: false); // fsync does not
+        var third = queue.EnqueueBackgroundAsync("c", () => Task.CompletedTask).AsTask();
+        Assert.False(third.IsCompleted); // close() waits for room (without holding a thread)
         release.SetResult();
-        await synchronous.WaitAsync(Patience);
         await (await third.WaitAsync(Patience)).WaitAsync(Patience);
     }
 

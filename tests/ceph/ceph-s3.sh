@@ -88,6 +88,8 @@ ms mon client mode = crc secure
 # Nagle's algorithm adds ~40 ms to every small request on loopback: it would hide the clients' own costs
 rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 rgw thread pool size = 64
+# bucket quotas (QuotaTests) enforced from the bucket's current stats, not from a 10-minute-old copy
+rgw bucket quota ttl = 0
 rgw enable usage log = false
 rgw gc obj min wait = 60
 rgw gc processor period = 60

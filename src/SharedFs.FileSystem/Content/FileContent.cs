@@ -124,16 +124,22 @@ internal sealed class FileContent
     }
 
     /// <summary>Reads what is local; the caller has filled the base ranges <see cref="MissingBase"/> named. Holes read as zeros.</summary>
-    public int Read(long offset, Span<byte> buffer)
+    /// <summary>
+    /// Reads what is local at <paramref name="offset"/>; false when the content was discarded meanwhile (a newer
+    /// version replaced it): the caller reads the node again rather than serve zeros.
+    /// </summary>
+    public bool TryRead(long offset, Span<byte> buffer, out int count)
     {
         lock (_lock)
         {
-            if (offset >= _size) return 0;
-            var count = (int)Math.Min(buffer.Length, _size - offset);
+            count = 0;
+            if (_discarded) return false;
+            if (offset >= _size) return true;
+            count = (int)Math.Min(buffer.Length, _size - offset);
             if (_memory is not null) _memory.AsSpan((int)offset, count).CopyTo(buffer);
             else if (_file is not null) _file.Read(offset, buffer[..count]);
-            else buffer[..count].Clear();
-            return count;
+            else buffer[..count].Clear(); // never written nor fetched: a hole
+            return true;
         }
     }
 

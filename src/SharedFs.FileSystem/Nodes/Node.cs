@@ -39,6 +39,9 @@ internal sealed class Node(ulong id, NodeKind kind, Node? parent, string name)
     /// <summary>The process whose lookup brought the unused answer: only its own open may take it.</summary>
     public int AnswerPid { get; internal set; }
 
+    /// <summary>Open directory handles whose listing holds this node and may still serve it: it is not evicted before.</summary>
+    public int ListedBy { get; internal set; }
+
     /// <summary>References the kernel holds (each entry answer adds one, forget gives them back).</summary>
     public ulong LookupCount { get; internal set; }
     /// <summary>Open handles (files and directories).</summary>

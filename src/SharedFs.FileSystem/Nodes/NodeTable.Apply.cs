@@ -7,11 +7,15 @@ internal sealed partial class NodeTable
     /// The bucket answered about <paramref name="name"/> in <paramref name="parent"/>: null means there is no such
     /// name. Returns the node the name leads to now, or null. A node holding local changes keeps them (the bucket
     /// does not have them yet); a node of another kind is replaced (someone removed the name and made it anew).
+    /// With <paramref name="listing"/>, the node returned is held by an open directory's listing (see <see cref="Listed"/>)
+    /// from before it could be evicted.
     /// </summary>
-    public Node? Apply(Node parent, string name, RemoteAnswer? answer)
+    public Node? Apply(Node parent, string name, RemoteAnswer? answer, bool listing = false)
     {
         var existing = Child(parent, name);
-        if (existing is not null && existing.State.IsLocal()) return existing;
+        if (existing is not null && existing.State.IsLocal()) return Held(existing, listing);
+        // Only when the answer would remove it (rare): a directory over files still being written stays.
+        if (existing is not null && (answer is null || answer.Kind != existing.Kind) && HoldsLocalBelow(existing)) return Held(existing, listing);
         if (answer is null)
         {
             if (existing is not null) DetachFromName(existing);
@@ -23,7 +27,14 @@ internal sealed partial class NodeTable
             existing = null;
         }
         var node = existing ?? NewNode(answer.Kind, parent, name);
+        if (listing) node.ListedBy++;
         Refresh(node, answer);
+        return node;
+    }
+
+    private static Node Held(Node node, bool listing)
+    {
+        if (listing) node.ListedBy++;
         return node;
     }
 
@@ -34,6 +45,7 @@ internal sealed partial class NodeTable
     public bool Apply(Node node, RemoteAnswer? answer)
     {
         if (node.State.IsLocal() || node.State == NodeState.Unlinked) return node.State != NodeState.Unlinked;
+        if (answer?.Kind != node.Kind && HoldsLocalBelow(node)) return true;
         if (answer is null || answer.Kind != node.Kind)
         {
             var parent = node.Parent;
@@ -71,15 +83,23 @@ internal sealed partial class NodeTable
     {
         foreach (var (name, child) in directory.Children!.ToList())
         {
-            if (listed.Contains(name) || child.State != NodeState.Remote || child.AnsweredAt > listingStarted) continue;
+            if (listed.Contains(name) || child.State != NodeState.Remote || child.AnsweredAt > listingStarted || HoldsLocalBelow(child)) continue;
             DetachFromName(child);
         }
     }
 
+    /// <summary>
+    /// A directory with something below it that only this mount has (a file being written): the bucket not showing the
+    /// directory does not remove it here, or that file would lose its name before its upload recreates the prefix.
+    /// </summary>
+    private static bool HoldsLocalBelow(Node node) =>
+        node.Children is { Count: > 0 } children && children.Values.Any(child => child.State.IsLocal() || HoldsLocalBelow(child));
+
     private void Refresh(Node node, RemoteAnswer answer)
     {
         var sameVersion = node.Remote?.ETag == answer.Version.ETag && node.Remote?.Size == answer.Version.Size;
-        var keepTimes = node.LocalDirectoryTimes && sameVersion && node.Remote?.LastModified == answer.Version.LastModified;
+        // To the second: a copy's answer dates the object in milliseconds, a HEAD of the same object in seconds.
+        var keepTimes = node.LocalDirectoryTimes && node.Remote is { } known && known.Matches(answer.Version.ETag, answer.Version.Size, answer.Version.LastModified);
         node.Attributes = keepTimes
             ? answer.Attributes with { ModifyTime = node.Attributes.ModifyTime, ChangeTime = node.Attributes.ChangeTime }
             : answer.Attributes;
@@ -90,6 +110,8 @@ internal sealed partial class NodeTable
         else if (!sameVersion) node.LinkTarget = null;
         if (answer.Prefix is not null) node.Prefix = answer.Prefix;
         else if (node.Prefix?.ETag != answer.Version.ETag) node.Prefix = null;
+        // Bytes kept from this mount's own last version (uploaded, still open here) are not the new version's.
+        if (!sameVersion && node.Content is not null) SetContent(node, null);
         node.TrustedUntil = Now + TtlTicks;
         node.AnsweredAt = Now;
         node.AnswerUnused = true;

@@ -105,6 +105,16 @@ internal sealed partial class NodeTable
         UpdateIdle(node);
     }
 
+    /// <summary>An open directory's listing holds these nodes until it is released (readdir serves them by offset).</summary>
+    public void Listed(IEnumerable<Node> nodes, bool held)
+    {
+        foreach (var node in nodes)
+        {
+            node.ListedBy += held ? 1 : -1;
+            UpdateIdle(node);
+        }
+    }
+
     private ulong NextId() => _nextId++;
 
     private Node NewNode(NodeKind kind, Node parent, string name)
@@ -134,7 +144,7 @@ internal sealed partial class NodeTable
     private void UpdateIdle(Node node)
     {
         if (node == Root) return;
-        var unused = node.LookupCount == 0 && node.OpenHandles == 0 && !node.State.IsLocal()
+        var unused = node.LookupCount == 0 && node.OpenHandles == 0 && node.ListedBy == 0 && !node.State.IsLocal()
                      && node.Children is not { Count: > 0 } && node.Content is null;
         if (unused && node.State == NodeState.Unlinked)
         {

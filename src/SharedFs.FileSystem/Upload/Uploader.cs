@@ -48,7 +48,7 @@ internal sealed class Uploader(IObjectStore store)
                 {
                     return await request.Streamed!.FinishAsync(size, request.Options).ConfigureAwait(false);
                 }
-                catch (StorageException e)
+                catch (Exception e) when (e is StorageException or IOException)
                 {
                     // The parts are dropped; the file goes up the ordinary way instead.
                     FsLog.Warn($"streamed upload of {request.Key} failed, sending it whole: {e.Message}");

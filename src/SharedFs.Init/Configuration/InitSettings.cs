@@ -17,6 +17,8 @@ internal sealed record InitSettings
     public string? StagingDirectory { get; init; }
     /// <summary>When close() and unlink() return before the upload or delete has reached the bucket (fsync waits).</summary>
     public WriteBackMode WriteBack { get; init; } = WriteBackMode.Off;
+    /// <summary>The plan's size in bytes (df shows it; writes beyond it are ENOSPC); null: no limit of ours.</summary>
+    public long? Quota { get; init; }
     /// <summary>Signal only the app's process, not its process group (and do not make it a group leader).</summary>
     public bool SingleChild { get; init; }
     /// <summary>Run as a plain init: no storage, no symlinks.</summary>

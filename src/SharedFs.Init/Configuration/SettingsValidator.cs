@@ -80,6 +80,15 @@ internal static class SettingsValidator
             _ => throw Invalid(Setting.WriteBack, $"\"{raw.WriteBack}\" is not on or off (off, the default, makes close() wait for the bucket)"),
         };
 
+        long? quota = null;
+        if (!string.IsNullOrEmpty(raw.Quota))
+        {
+            if (!SizeParser.TryParse(raw.Quota, out long bytes))
+                throw Invalid(Setting.Quota, $"\"{raw.Quota}\" is not a size (a number of bytes, or with k, m, g or t: 500m, 5g)");
+            if (bytes <= 0) throw Invalid(Setting.Quota, "must be more than zero");
+            quota = bytes;
+        }
+
         return new InitSettings
         {
             Credentials = credentials,
@@ -93,6 +102,7 @@ internal static class SettingsValidator
             StopTimeout = Duration(Setting.StopTimeout, raw.StopTimeout, TimeSpan.FromSeconds(25), allowZero: true),
             StagingDirectory = staging,
             WriteBack = writeBack,
+            Quota = quota,
             SingleChild = singleChild,
             NoMount = noMount,
         };

@@ -36,6 +36,7 @@ internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
             MountPoint = settings.MountPath,
             CacheTtl = settings.CacheTtl,
             WriteBack = settings.WriteBack,
+            Quota = settings.Quota,
             // Files appear owned by the user running the app (the init runs as that user).
             DefaultUid = Libc.getuid(),
             DefaultGid = Libc.getgid(),
