@@ -131,14 +131,50 @@ internal sealed partial class SharedFileSystem
         _table.SetContent(node, null);
     }
 
-    /// <summary>The unmount: every node holding something the bucket has not got is uploaded; returns how many failed.</summary>
+    /// <summary>How often a long flush (the unmount's) says how far it got.</summary>
+    private static readonly TimeSpan FlushReportInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The unmount: every node holding something the bucket has not got is uploaded; returns how many failed. A flush
+    /// that takes longer than <see cref="FlushReportInterval"/> logs what is left every interval.
+    /// </summary>
     public async Task<int> FlushAllAsync()
     {
-        await _queue.WhenAllIdle().ConfigureAwait(false);
-        List<Node> local;
-        lock (Gate) local = _table.LocalNodes();
-        var results = await Task.WhenAll(local.Select(node => UploadAsync(node, "unmount"))).ConfigureAwait(false);
-        return results.Count(errno => errno != 0);
+        var (files, bytes) = StillLocal();
+        using var stop = new CancellationTokenSource();
+        var reporter = files == 0 ? Task.CompletedTask : ReportFlushAsync(files, bytes, stop.Token);
+        try
+        {
+            await _queue.WhenAllIdle().ConfigureAwait(false);
+            List<Node> local;
+            lock (Gate) local = _table.LocalNodes();
+            var results = await Task.WhenAll(local.Select(node => UploadAsync(node, "unmount"))).ConfigureAwait(false);
+            return results.Count(errno => errno != 0);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reporter.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private (int Files, long Bytes) StillLocal()
+    {
+        lock (Gate)
+        {
+            var local = _table.LocalNodes();
+            return (local.Count, local.Sum(node => node.Attributes.Size));
+        }
+    }
+
+    private async Task ReportFlushAsync(int files, long bytes, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(FlushReportInterval);
+        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+        {
+            var (leftFiles, leftBytes) = StillLocal();
+            FsLog.Warn($"flush: {files - leftFiles} of {files} file(s) in the bucket, {(bytes - leftBytes) / 1048576.0:0.0} of {bytes / 1048576.0:0.0} MiB; {leftFiles} to go");
+        }
     }
 
     /// <summary>

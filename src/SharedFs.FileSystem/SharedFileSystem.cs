@@ -49,6 +49,18 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     /// <summary>The bucket's bytes for df and the quota.</summary>
     internal Usage.BucketUsage Usage => _usage;
 
+    /// <summary>What the mount holds and does now (the store's own figures are added by the mount).</summary>
+    internal MountFigures Figures(RequestFigures? requests)
+    {
+        int local, uploading;
+        lock (Gate)
+        {
+            var nodes = _table.LocalNodes();
+            (local, uploading) = (nodes.Count, nodes.Count(node => node.State == NodeState.Uploading));
+        }
+        return new MountFigures(_handles.FileCount, local, uploading, _usage.Used, _usage.Counted, _usage.Quota, requests);
+    }
+
     /// <summary>Starts counting the bucket's bytes in the background (the mount does, once it answers).</summary>
     public void StartCountingUsage() => _ = _usage.RunAsync(_stopping.Token);
 

@@ -143,6 +143,9 @@ public sealed class SharedFsMount : IAsyncDisposable
 
     public string MountPoint => _fuse.MountPoint;
 
+    /// <summary>What the mount is doing now: open and unsaved files, uploads, the bucket's bytes, the store's requests.</summary>
+    public MountFigures Figures() => _fileSystem.Figures((_store as S3ObjectStore)?.Meter.Snapshot());
+
     /// <summary>Completes when the mount has gone away (unmounted from here or from outside).</summary>
     public Task Completion => _fuse.Completion;
 

@@ -7,7 +7,8 @@ namespace SharedFs.Storage;
 /// surfaces as a <see cref="StorageException"/>.
 /// Worst case of a failing call: (MaxRetries + 1) × RequestTimeout + MaxRetries × RetryMaxDelay.
 /// </summary>
-internal sealed class RetryPolicy(int maxRetries, TimeSpan requestTimeout, TimeSpan baseDelay, TimeSpan maxDelay, string secretToHide)
+internal sealed class RetryPolicy(int maxRetries, TimeSpan requestTimeout, TimeSpan baseDelay, TimeSpan maxDelay, string secretToHide,
+    RequestMeter? meter = null)
 {
     public int MaxRetries { get; } = Math.Max(0, maxRetries);
 
@@ -16,6 +17,23 @@ internal sealed class RetryPolicy(int maxRetries, TimeSpan requestTimeout, TimeS
     private long _retryCount;
 
     public async Task<T> ExecuteAsync<T>(string operation, string target, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        try
+        {
+            var result = await AttemptAsync(operation, target, attempt, cancellationToken).ConfigureAwait(false);
+            meter?.Finished(operation, TimeProvider.System.GetElapsedTime(started), null);
+            return result;
+        }
+        catch (StorageException e)
+        {
+            // A missing key is an answer, not a failure of the store.
+            meter?.Finished(operation, TimeProvider.System.GetElapsedTime(started), e.Kind == StorageErrorKind.NotFound ? null : e.Kind);
+            throw;
+        }
+    }
+
+    private async Task<T> AttemptAsync<T>(string operation, string target, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
         for (var attemptNumber = 1; ; attemptNumber++)
         {
@@ -40,6 +58,7 @@ internal sealed class RetryPolicy(int maxRetries, TimeSpan requestTimeout, TimeS
                     throw S3ErrorMapper.ToStorageException(reported, operation, target, attemptNumber, transient, secretToHide);
                 }
                 Interlocked.Increment(ref _retryCount);
+                meter?.Retried();
                 await Task.Delay(Backoff(attemptNumber), cancellationToken).ConfigureAwait(false);
             }
         }

@@ -34,11 +34,14 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "Parallelism must be at least 1");
         _options = options;
         _httpClient = S3ClientFactory.CreateHttpClient(options);
-        _s3 = new S3Transport(options, _httpClient);
-        _retry = new RetryPolicy(options.MaxRetries, options.RequestTimeout, options.RetryBaseDelay, options.RetryMaxDelay, options.SecretAccessKey);
+        _s3 = new S3Transport(options, _httpClient, Meter);
+        _retry = new RetryPolicy(options.MaxRetries, options.RequestTimeout, options.RetryBaseDelay, options.RetryMaxDelay, options.SecretAccessKey, Meter);
     }
 
     public string Bucket => _options.Bucket;
+
+    /// <summary>Calls, failures, bytes and latencies of this store (status and summary lines).</summary>
+    public RequestMeter Meter { get; } = new();
 
     public S3StoreOptions Options => _options;
 

@@ -30,4 +30,6 @@ internal sealed class HandleTable
     public DirectoryHandle? RemoveDirectory(ulong id) => _directories.TryRemove(id, out var handle) ? handle : null;
 
     public IEnumerable<FileHandle> Files => _files.Values;
+
+    public int FileCount => _files.Count;
 }

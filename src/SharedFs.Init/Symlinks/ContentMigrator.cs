@@ -9,7 +9,7 @@ namespace SharedFs.Init.Symlinks;
 /// rerun resumes. Entries that cannot go (name taken in storage with other content, symlinks, special files) are
 /// kept in the <see cref="ConflictStore"/>.
 /// </summary>
-internal sealed class ContentMigrator(ConflictStore conflicts)
+internal sealed class ContentMigrator(ConflictStore conflicts, Action<string> report)
 {
     private const string TemporarySuffix = ".sharedfs-tmp";
 
@@ -24,11 +24,13 @@ internal sealed class ContentMigrator(ConflictStore conflicts)
     public Result Migrate(string localDirectory, string storageDirectory, string relativePath)
     {
         var found = new List<Conflict>();
-        int moved = MigrateDirectory(localDirectory, storageDirectory, relativePath, found);
+        var (files, bytes) = MigrationProgress.Measure(localDirectory);
+        var progress = new MigrationProgress(relativePath, files, bytes, report);
+        int moved = MigrateDirectory(localDirectory, storageDirectory, relativePath, found, progress);
         return new Result(moved, found);
     }
 
-    private int MigrateDirectory(string local, string storage, string relative, List<Conflict> found)
+    private int MigrateDirectory(string local, string storage, string relative, List<Conflict> found, MigrationProgress progress)
     {
         int moved = 0;
         var copies = new List<(FileInfo Source, string Destination)>();
@@ -49,7 +51,7 @@ internal sealed class ContentMigrator(ConflictStore conflicts)
                     continue;
                 }
                 Directory.CreateDirectory(storagePath);
-                moved += MigrateDirectory(localPath, storagePath, entry, found);
+                moved += MigrateDirectory(localPath, storagePath, entry, found, progress);
                 if (!Directory.EnumerateFileSystemEntries(localPath).Any()) Directory.Delete(localPath);
             }
             else if (File.Exists(storagePath) || Directory.Exists(storagePath))
@@ -62,19 +64,21 @@ internal sealed class ContentMigrator(ConflictStore conflicts)
                 copies.Add((info, storagePath));
             }
         }
-        CopyAll(copies);
+        CopyAll(copies, progress);
         return moved + copies.Count;
     }
 
     /// <summary>Copies into place then deletes the local file, <see cref="ParallelCopies"/> at a time; the first failure is rethrown as is.</summary>
-    private static void CopyAll(List<(FileInfo Source, string Destination)> copies)
+    private static void CopyAll(List<(FileInfo Source, string Destination)> copies, MigrationProgress progress)
     {
         try
         {
             Parallel.ForEach(copies, new ParallelOptions { MaxDegreeOfParallelism = ParallelCopies }, copy =>
             {
+                var size = copy.Source.Length;
                 CopyIntoPlace(copy.Source, copy.Destination);
                 File.Delete(copy.Source.FullName);
+                progress.Moved(size);
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)

@@ -10,7 +10,7 @@ namespace SharedFs.Init.Symlinks;
 internal sealed class SymlinkBuilder(string appRoot, string mountRoot, Log log)
 {
     private readonly SymlinkInspector _inspector = new(appRoot, mountRoot);
-    private readonly ContentMigrator _migrator = new(new ConflictStore(appRoot));
+    private readonly ContentMigrator _migrator = new(new ConflictStore(appRoot), log.Info);
 
     /// <summary>Every problem that would stop <see cref="Build"/>, found without changing anything.</summary>
     public IReadOnlyList<string> Preflight(IEnumerable<string> paths) =>

@@ -8,7 +8,7 @@ namespace SharedFs.Storage.Http;
 /// turns every answer outside 2xx into an <see cref="S3ServiceException"/> carrying the server's error code.
 /// One pooled HttpClient; no retries here (<see cref="RetryPolicy"/> owns them).
 /// </summary>
-internal sealed class S3Transport(S3StoreOptions options, HttpClient http)
+internal sealed class S3Transport(S3StoreOptions options, HttpClient http, RequestMeter? meter = null)
 {
     private readonly SigV4Signer _signer = new(options.AccessKeyId, options.SecretAccessKey, options.Region);
     private readonly string _basePath = options.Endpoint.AbsolutePath.TrimEnd('/');
@@ -20,7 +20,10 @@ internal sealed class S3Transport(S3StoreOptions options, HttpClient http)
     public async Task<HttpResponseMessage> SendAsync(S3Request request, CancellationToken cancellationToken, params HttpStatusCode[] accepted)
     {
         using var message = Build(request);
+        if (message.Content?.Headers.ContentLength is { } sent) meter?.Sent(sent);
         var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        // A HEAD's Content-Length is the object's, not bytes that came.
+        if (request.Method != HttpMethod.Head && response.Content.Headers.ContentLength is { } received) meter?.Received(received);
         if (response.IsSuccessStatusCode || accepted.Contains(response.StatusCode)) return response;
         using (response)
         {
