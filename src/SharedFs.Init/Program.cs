@@ -34,7 +34,7 @@ internal static class Program
 
             // s3cfg never mounts: it reports missing credentials or endpoint itself, with its own wording.
             InitSettings settings = SettingsLoader.Load(invocation.OptionArgs, invocation.SingleChild,
-                noMount: invocation.NoMount || invocation.Mode == Mode.S3cfg);
+                noMount: invocation.NoMount || invocation.Mode == Mode.S3cfg, startsTheApp: invocation.Mode == Mode.Init);
             if (invocation.Mode is Mode.Init or Mode.Mount) log.Step(Describe(settings), watch);
             return invocation.Mode switch
             {
@@ -52,8 +52,9 @@ internal static class Program
     }
 
     /// <summary>The "configuration" start-up line: what will be mounted where, without the secret.</summary>
-    private static string Describe(InitSettings settings) => settings.NoMount
+    private static string Describe(InitSettings settings) => (settings.NoMount
         ? "configuration: no storage (--no-mount)"
         : $"configuration: bucket {settings.Credentials?.Bucket} at {settings.Endpoint}, mount {settings.MountPath}, " +
-          $"app root {settings.AppRoot}, symlinks {(settings.Symlinks.Count == 0 ? "none" : string.Join(":", settings.Symlinks))}";
+          $"app root {settings.AppRoot}, symlinks {(settings.Symlinks.Count == 0 ? "none" : string.Join(":", settings.Symlinks))}")
+        + (settings.User is { } user ? $", app user {user}" : "");
 }

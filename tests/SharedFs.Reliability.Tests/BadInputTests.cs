@@ -23,7 +23,7 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
     /// <summary>One case: what is wrong, the exit status, and what the error line must say.</summary>
     public sealed record Case(int Exit, string[] Says, Dictionary<string, string?>? Env = null, string[]? Args = null,
         Action<Layout>? Setup = null, bool WithoutDevFuse = false, string[]? MustNotSay = null, bool MountsFirst = false,
-        bool AlreadyMounted = false);
+        bool AlreadyMounted = false, bool NotRoot = false);
 
     public sealed record Layout(string Root, string AppRoot, string Mount, string Staging)
     {
@@ -31,7 +31,7 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
     }
 
     private const string Cred = "SCALINGO_SHAREDFS_CREDENTIALS", Endpoint = "SHAREDFS_ENDPOINT", Mount = "SHAREDFS_MOUNT",
-        Links = "SCALINGO_SHAREDFS_SYMLINKS", Ttl = "SHAREDFS_CACHE_TTL";
+        Links = "SCALINGO_SHAREDFS_SYMLINKS", Ttl = "SHAREDFS_CACHE_TTL", User = "SHAREDFS_USER";
     private const string Secret = "Zz9-very-secret-value-Zz9";
 
     public static readonly Dictionary<string, Case> Cases = new()
@@ -79,6 +79,16 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         ["ttl-too-long"] = new(2, [Ttl], new() { [Ttl] = "2000h" }),
         ["ready-timeout-zero"] = new(2, ["SHAREDFS_READY_TIMEOUT", "more than zero"], new() { ["SHAREDFS_READY_TIMEOUT"] = "0" }),
         ["stop-timeout-unit"] = new(2, ["SHAREDFS_STOP_TIMEOUT"], new() { ["SHAREDFS_STOP_TIMEOUT"] = "25 parsecs" }),
+        ["user-unknown"] = new(2, [User, "there is no user \"no-such-user-x\" in /etc/passwd", "e.g."], new() { [User] = "no-such-user-x" }),
+        ["user-unknown-group"] = new(2, [User, "there is no group \"no-such-group-x\" in /etc/group"], new() { [User] = "daemon:no-such-group-x" }),
+        ["user-three-parts"] = new(2, [User, "expected USER or USER:GROUP"], new() { [User] = "daemon:daemon:daemon" }),
+        ["user-empty-user"] = new(2, [User, "the user (before the ':') is empty"], new() { [User] = ":daemon" }),
+        ["user-empty-group"] = new(2, [User, "the group (after the ':') is empty"], new() { [User] = "daemon:" }),
+        ["user-uid-too-big"] = new(2, [User, "not a valid uid"], new() { [User] = "4294967295" }),
+        ["user-gid-not-a-number"] = new(2, [User, "not a valid gid"], new() { [User] = "daemon:99999999999" }),
+        ["user-number-without-entry"] = new(2, [User, "no entry in /etc/passwd", "12345:12345"], new() { [User] = "12345" }),
+        ["user-option-unknown"] = new(2, ["--user", "there is no user", "e.g. --user"], Args: ["--user", "no-such-user-x", "--", "touch", "{root}/app-ran"]),
+        ["user-without-root"] = new(2, [User, "needs root", "runs as uid 65534"], new() { [User] = "daemon" }, NotRoot: true),
         ["option-unknown"] = new(2, ["unknown option --bucket", "--help"], Args: ["--bucket", "x", "--", "true"]),
         ["option-without-value"] = new(2, ["--cache-ttl needs a value"], Args: ["--cache-ttl"]),
         ["option-bad-value"] = new(2, ["--cache-ttl", "not a duration"], Args: ["--cache-ttl", "fast", "--", "true"]),
@@ -143,6 +153,13 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
             File.WriteAllText(empty, "");
             result = await InitExecutable.RunAsync(args, env, TimeSpan.FromSeconds(60), layout.AppRoot, fileName: "unshare",
                 prefix: ["--mount", "--propagation", "private", "sh", "-c", $"mount --bind {empty} /dev/fuse && exec \"$0\" \"$@\"", InitExecutable.Path]);
+        }
+        else if (@case.NotRoot)
+        {
+            // Started as nobody, with nothing of root's groups: what a container run with --user gives the init.
+            Requirements.Program("setpriv");
+            result = await InitExecutable.RunAsync(args, env, TimeSpan.FromSeconds(60), layout.AppRoot, fileName: "setpriv",
+                prefix: ["--reuid=65534", "--regid=65534", "--clear-groups", InitExecutable.Path]);
         }
         else
         {

@@ -83,7 +83,8 @@ public sealed class FuzzTests
             object? settings;
             try
             {
-                settings = Load.Invoke(null, [options, false, false, environment]);
+                // Reflection fills no optional parameter: startsTheApp and the account files are given as their defaults.
+                settings = Load.Invoke(null, [options, false, false, environment, true, null]);
             }
             catch (TargetInvocationException e) when (e.InnerException is { } inner)
             {

@@ -12,6 +12,9 @@ internal static class ArgumentParser
     /// <summary>Hidden first argument of the re-executed child (see ExecChildCommand).</summary>
     public const string ExecChildFlag = "--exec-child";
 
+    /// <summary>Hidden option of the exec child: the app user's ids, already resolved by the init.</summary>
+    public const string ChildIdsOption = "--ids";
+
     private static readonly HashSet<string> ValueOptions = Setting.All.Select(s => s.Option).ToHashSet();
 
     public static Invocation Parse(IReadOnlyList<string> args)
@@ -31,6 +34,7 @@ internal static class ArgumentParser
 
         var options = new List<string>();
         bool singleChild = false, noMount = false;
+        string? childIds = null;
         List<string> command = [];
         for (; index < args.Count; index++)
         {
@@ -40,6 +44,7 @@ internal static class ArgumentParser
             if (arg is "--version" or "-V") return new Invocation(Mode.Version, [], false, false, []);
             if (arg == "--single-child") { singleChild = true; continue; }
             if (arg == "--no-mount") { noMount = true; continue; }
+            if (mode == Mode.ExecChild && arg == ChildIdsOption && index + 1 < args.Count) { childIds = args[++index]; continue; }
             if (arg.StartsWith('-'))
             {
                 int equals = arg.IndexOf('=');
@@ -63,6 +68,6 @@ internal static class ArgumentParser
             throw new ConfigException("no command to run; usage: sharedfs-init [options] -- COMMAND [ARGS...]");
         if (mode is Mode.Mount or Mode.S3cfg or Mode.Check && command.Count > 0)
             throw new ConfigException($"sharedfs-init {args[0]} does not run a command; see sharedfs-init --help");
-        return new Invocation(mode, options, singleChild, noMount, command);
+        return new Invocation(mode, options, singleChild, noMount, command, childIds);
     }
 }

@@ -28,6 +28,7 @@ internal static class CheckCommand
             : "credentials: none (--no-mount)");
         log.Info($"endpoint: {settings.Endpoint?.ToString() ?? "none"}, region {settings.Region}");
         log.Info($"mount: {settings.MountPath}, app root: {settings.AppRoot}");
+        if (settings.User is { } user) log.Info($"app user: {user}, home {user.Home}");
         log.Info($"cache ttl {Log.FormatDuration(settings.CacheTtl)}, ready timeout {Log.FormatDuration(settings.ReadyTimeout)}, stop timeout {Log.FormatDuration(settings.StopTimeout)}");
         var problems = new SymlinkBuilder(settings.AppRoot, settings.MountPath, log).Preflight(settings.Symlinks);
         foreach (string problem in problems) log.Error($"{Setting.Symlinks.Variable}: {problem}");

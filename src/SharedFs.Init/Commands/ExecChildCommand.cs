@@ -1,14 +1,15 @@
 using System.Runtime.InteropServices;
 using SharedFs.Init.Logging;
 using SharedFs.Init.Native;
+using SharedFs.Init.Users;
 
 namespace SharedFs.Init.Commands;
 
 /// <summary>
-/// Hidden mode "sharedfs-init --exec-child [--single-child] -- COMMAND...": the init starts this with
-/// System.Diagnostics.Process (so the runtime keeps the exit status for it, even as PID 1), and this process turns
-/// itself into the app: own session and process group, default signal dispositions, empty mask, then execvp.
-/// Process.Start alone would leave SIGPIPE ignored in the app.
+/// Hidden mode "sharedfs-init --exec-child [--single-child] [--ids UID:GID:GROUPS] -- COMMAND...": the init starts
+/// this with System.Diagnostics.Process (so the runtime keeps the exit status for it, even as PID 1), and this
+/// process turns itself into the app: own session and process group, the app user's ids, default signal
+/// dispositions, empty mask, then execvp. Process.Start alone would leave SIGPIPE ignored in the app.
 /// </summary>
 internal static class ExecChildCommand
 {
@@ -17,6 +18,18 @@ internal static class ExecChildCommand
     public static unsafe int Run(Invocation invocation)
     {
         if (!invocation.SingleChild) Libc.setsid(); // EPERM only if already a group leader: harmless
+
+        // Before the signal reset: glibc makes setgroups/setgid/setuid process-wide by signalling every thread with
+        // its reserved signal 33 (SIGSETXID), whose handler the reset below removes (the threads would then die of it).
+        if (invocation.ChildIds is { } text)
+        {
+            string? failure = ProcessIds.TryParse(text) is { } ids ? IdentitySwitch.Apply(ids) : $"malformed ids \"{text}\"";
+            if (failure is not null)
+            {
+                Console.Error.WriteLine($"{Log.Prefix}cannot start the app as {text}: {failure}");
+                return CommandNotExecutable;
+            }
+        }
 
         // struct kernel_sigaction { handler, flags, restorer, mask }: all zero is SIG_DFL with no flags.
         byte* defaultAction = stackalloc byte[32];

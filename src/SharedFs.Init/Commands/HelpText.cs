@@ -35,6 +35,8 @@ internal static class HelpText
           --write-back on|off              SHAREDFS_WRITE_BACK            off (default): close() and unlink() return once
                                                                           the bucket has the change; on (bulk imports):
                                                                           once queued (fsync waits; SIGKILL loses the queue)
+          --user USER[:GROUP]              SHAREDFS_USER                  run the app as USER (name or uid) with its groups,
+                                                                          or with GROUP only; needs root (mounts first)
           --single-child                   signal only the app, not its process group
           -h, --help                       print this help
           -V, --version                    print the version

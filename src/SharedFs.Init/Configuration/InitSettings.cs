@@ -1,4 +1,5 @@
 using SharedFs.FileSystem;
+using SharedFs.Init.Users;
 
 namespace SharedFs.Init.Configuration;
 
@@ -19,6 +20,11 @@ internal sealed record InitSettings
     public WriteBackMode WriteBack { get; init; } = WriteBackMode.Off;
     /// <summary>The plan's size in bytes (df shows it; writes beyond it are ENOSPC); null: no limit of ours.</summary>
     public long? Quota { get; init; }
+    /// <summary>
+    /// Who the app runs as (SHAREDFS_USER); null: as the init. Also the owner of what the symlinks put in storage
+    /// and of objects without owner metadata.
+    /// </summary>
+    public AppUser? User { get; init; }
     /// <summary>Signal only the app's process, not its process group (and do not make it a group leader).</summary>
     public bool SingleChild { get; init; }
     /// <summary>Run as a plain init: no storage, no symlinks.</summary>

@@ -21,4 +21,5 @@ internal sealed class RawSettings
     [ConfigurationKeyName("SHAREDFS_STAGING_DIR")] public string? StagingDir { get; set; }
     [ConfigurationKeyName("SHAREDFS_WRITE_BACK")] public string? WriteBack { get; set; }
     [ConfigurationKeyName("SHAREDFS_QUOTA")] public string? Quota { get; set; }
+    [ConfigurationKeyName("SHAREDFS_USER")] public string? User { get; set; }
 }

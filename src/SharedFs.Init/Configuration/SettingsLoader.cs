@@ -15,8 +15,10 @@ internal static class SettingsLoader
 
     /// <param name="optionArgs">Value options already normalised to "--name value" pairs by the argument parser.</param>
     /// <param name="environment">The process environment in production; an in-memory source in tests.</param>
+    /// <param name="startsTheApp">False for the subcommands that never start the app (check, s3cfg): SHAREDFS_USER is then resolved but needs no root.</param>
+    /// <param name="accounts">/etc/passwd and /etc/group in production; copies in tests.</param>
     public static InitSettings Load(IReadOnlyList<string> optionArgs, bool singleChild, bool noMount,
-        IConfigurationSource? environment = null)
+        IConfigurationSource? environment = null, bool startsTheApp = true, Users.AccountFiles? accounts = null)
     {
         var builder = new ConfigurationBuilder();
         builder.Add(environment ?? new EnvironmentVariablesConfigurationSource());
@@ -29,6 +31,6 @@ internal static class SettingsLoader
         var fromCommandLine = root.Providers.OfType<CommandLineConfigurationProvider>().Single();
         string NameOf(Setting setting) => fromCommandLine.TryGet(setting.Variable, out _) ? setting.Option : setting.Variable;
 
-        return SettingsValidator.Validate(raw, NameOf, singleChild, noMount);
+        return SettingsValidator.Validate(raw, NameOf, singleChild, noMount, startsTheApp, accounts);
     }
 }

@@ -1,5 +1,7 @@
 using SharedFs.FileSystem;
+using SharedFs.Init.Native;
 using SharedFs.Init.Symlinks;
+using SharedFs.Init.Users;
 
 namespace SharedFs.Init.Configuration;
 
@@ -10,7 +12,10 @@ namespace SharedFs.Init.Configuration;
 /// </summary>
 internal static class SettingsValidator
 {
-    public static InitSettings Validate(RawSettings raw, Func<Setting, string> nameOf, bool singleChild, bool noMount)
+    /// <param name="startsTheApp">The app will be started (as SHAREDFS_USER if set, which then needs root).</param>
+    /// <param name="accounts">/etc/passwd and /etc/group, or test copies.</param>
+    public static InitSettings Validate(RawSettings raw, Func<Setting, string> nameOf, bool singleChild, bool noMount,
+        bool startsTheApp = true, AccountFiles? accounts = null)
     {
         ConfigException Invalid(Setting setting, string problem)
         {
@@ -89,6 +94,16 @@ internal static class SettingsValidator
             quota = bytes;
         }
 
+        AppUser? user = null;
+        if (!string.IsNullOrEmpty(raw.User))
+        {
+            user = UserSpec.TryResolve(raw.User, accounts ?? AccountFiles.System, out string? problem);
+            if (user is null) throw Invalid(Setting.User, problem!);
+            if (startsTheApp && Libc.geteuid() is var euid and not 0)
+                throw Invalid(Setting.User, $"starting the app as another user needs root, and sharedfs-init runs as uid {euid}: " +
+                                            "start it as root (it mounts as root, then starts the app as that user)");
+        }
+
         return new InitSettings
         {
             Credentials = credentials,
@@ -103,6 +118,7 @@ internal static class SettingsValidator
             StagingDirectory = staging,
             WriteBack = writeBack,
             Quota = quota,
+            User = user,
             SingleChild = singleChild,
             NoMount = noMount,
         };

@@ -37,9 +37,10 @@ internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
             CacheTtl = settings.CacheTtl,
             WriteBack = settings.WriteBack,
             Quota = settings.Quota,
-            // Files appear owned by the user running the app (the init runs as that user).
-            DefaultUid = Libc.getuid(),
-            DefaultGid = Libc.getgid(),
+            // Objects without owner metadata (put by other tools), and the mount root, belong to the app's user:
+            // SHAREDFS_USER, or the user the init runs as.
+            DefaultUid = settings.User?.Ids.Uid ?? Libc.getuid(),
+            DefaultGid = settings.User?.Ids.Gid ?? Libc.getgid(),
         };
         return settings.StagingDirectory is { } staging ? options with { StagingDirectory = staging } : options;
     }

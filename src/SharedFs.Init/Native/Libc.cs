@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace SharedFs.Init.Native;
 
 /// <summary>
-/// The few libc calls the BCL does not offer (process groups, subreaper, waitid peeking, exec).
+/// The few libc calls the BCL does not offer (process groups, subreaper, waitid peeking, exec, user switch, owners).
 /// [LibraryImport] generates the marshalling at compile time, so this stays NativeAOT- and trim-safe.
 /// </summary>
 internal static unsafe partial class Libc
@@ -31,6 +32,35 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib)]
     public static partial uint getgid();
+
+    [LibraryImport(Lib)]
+    public static partial uint geteuid();
+
+    [LibraryImport(Lib)]
+    public static partial uint getegid();
+
+    // glibc applies these three to every thread of the process (it signals each with SIGSETXID, its signal 33).
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int setgroups(nuint size, uint* list);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int setgid(uint gid);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int setuid(uint uid);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int lchown(string path, uint uid, uint gid);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int fchown(SafeFileHandle file, uint uid, uint gid);
+
+    /// <summary>statx(2): its struct has one layout on every architecture (stx_uid at 20, stx_gid at 24), unlike struct stat.</summary>
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statx(int directoryFd, string path, int flags, uint mask, byte* buffer);
+
+    public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+    public const uint STATX_UID = 0x8, STATX_GID = 0x10;
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
@@ -65,6 +95,14 @@ internal static unsafe partial class Libc
     public static partial void free(nint pointer);
 
     public static int LastErrno => Marshal.GetLastPInvokeError();
+
+    /// <summary>The owner of <paramref name="path"/> itself (a symlink is not followed); null with errno set when it cannot be read.</summary>
+    public static (uint Uid, uint Gid)? Owner(string path)
+    {
+        byte* buffer = stackalloc byte[256]; // sizeof(struct statx)
+        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_UID | STATX_GID, buffer) != 0) return null;
+        return (*(uint*)(buffer + 20), *(uint*)(buffer + 24));
+    }
 
     /// <summary>Canonical path with every symlink resolved, or null when it does not exist.</summary>
     public static string? RealPath(string path)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SharedFs.Init.Commands;
+using SharedFs.Init.Users;
 
 namespace SharedFs.Init.Supervision;
 
@@ -18,12 +19,19 @@ internal sealed class AppLauncher(string executable, IReadOnlyList<string> prefi
         return new AppLauncher(path, []);
     }
 
-    public Process Start(IReadOnlyList<string> command, bool singleChild)
+    /// <param name="user">Who the app runs as (the exec child switches just before the exec); null: as the init.</param>
+    public Process Start(IReadOnlyList<string> command, bool singleChild, AppUser? user = null)
     {
         var info = new ProcessStartInfo(executable) { UseShellExecute = false };
         foreach (string arg in prefixArgs) info.ArgumentList.Add(arg);
         info.ArgumentList.Add(ArgumentParser.ExecChildFlag);
         if (singleChild) info.ArgumentList.Add("--single-child");
+        if (user is not null)
+        {
+            info.ArgumentList.Add(ArgumentParser.ChildIdsOption);
+            info.ArgumentList.Add(user.Ids.Format());
+            user.DescribeIn(info.Environment);
+        }
         info.ArgumentList.Add("--");
         foreach (string arg in command) info.ArgumentList.Add(arg);
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {executable}");

@@ -44,7 +44,7 @@ internal sealed class InitSequence(
             }
             else
             {
-                var builder = new SymlinkBuilder(settings.AppRoot, settings.MountPath, log);
+                var builder = new SymlinkBuilder(settings.AppRoot, settings.MountPath, log, StorageOwner.For(settings.User));
                 if (builder.Preflight(settings.Symlinks) is [string first, ..])
                     throw new ConfigException($"{Setting.Symlinks.Variable}: {first}");
                 mount = await MountAsync(mounter).ConfigureAwait(false);
@@ -110,7 +110,7 @@ internal sealed class InitSequence(
     {
         var watch = Stopwatch.StartNew();
         Process app;
-        try { app = launcher.Start(command, settings.SingleChild); }
+        try { app = launcher.Start(command, settings.SingleChild, settings.User); }
         catch (Exception e)
         {
             log.Error($"cannot start the app: {e.Message}");
@@ -120,7 +120,7 @@ internal sealed class InitSequence(
         var supervisor = new Supervisor(app, settings.SingleChild, settings.StopTimeout, log);
         int early;
         lock (_gate) { _supervisor = supervisor; early = _abortSignal; }
-        log.Step($"started the app: {command[0]} (pid {app.Id})", watch);
+        log.Step($"started the app: {command[0]} (pid {app.Id}){(settings.User is { } user ? $" as {user}" : "")}", watch);
         log.Info($"ready: the app started {Log.FormatDuration(Log.SinceProcessStart())} after sharedfs-init was launched");
         if (early != 0) supervisor.Forward(early);
 

@@ -7,11 +7,17 @@ namespace SharedFs.Init.Symlinks;
 /// Copy then delete (rename across filesystems fails with EXDEV); the copy lands under a temporary name and is
 /// renamed into place, and the local file is deleted only after that, so an interrupted run loses nothing and a
 /// rerun resumes. Entries that cannot go (name taken in storage with other content, symlinks, special files) are
-/// kept in the <see cref="ConflictStore"/>.
+/// kept in the <see cref="ConflictStore"/>. With an <see cref="StorageOwner"/>, the copies and the directories made
+/// for them are given to it.
 /// </summary>
-internal sealed class ContentMigrator(ConflictStore conflicts, Action<string> report)
+internal sealed class ContentMigrator(ConflictStore conflicts, Action<string> report, StorageOwner? owner = null)
 {
     private const string TemporarySuffix = ".sharedfs-tmp";
+
+    /// <summary>The mount's largest write: one request to the filesystem per chunk.</summary>
+    private const int CopyChunk = 1024 * 1024;
+
+    private readonly StorageDirectories _directories = new(owner);
 
     /// <summary>
     /// Files of one directory copied at once: each copy is a few storage round trips (create, upload on close,
@@ -50,7 +56,7 @@ internal sealed class ContentMigrator(ConflictStore conflicts, Action<string> re
                     found.Add(Keep(localPath, entry, "storage has a file where the slug has a directory"));
                     continue;
                 }
-                Directory.CreateDirectory(storagePath);
+                _directories.Create(storagePath);
                 moved += MigrateDirectory(localPath, storagePath, entry, found, progress);
                 if (!Directory.EnumerateFileSystemEntries(localPath).Any()) Directory.Delete(localPath);
             }
@@ -69,7 +75,7 @@ internal sealed class ContentMigrator(ConflictStore conflicts, Action<string> re
     }
 
     /// <summary>Copies into place then deletes the local file, <see cref="ParallelCopies"/> at a time; the first failure is rethrown as is.</summary>
-    private static void CopyAll(List<(FileInfo Source, string Destination)> copies, MigrationProgress progress)
+    private void CopyAll(List<(FileInfo Source, string Destination)> copies, MigrationProgress progress)
     {
         try
         {
@@ -87,12 +93,21 @@ internal sealed class ContentMigrator(ConflictStore conflicts, Action<string> re
         }
     }
 
-    private static void CopyIntoPlace(FileInfo source, string destination)
+    private void CopyIntoPlace(FileInfo source, string destination)
     {
         string temporary = destination + TemporarySuffix;
-        File.Copy(source.FullName, temporary, overwrite: true); // a leftover from an interrupted run is replaced
-        // File.Copy already sets the mtime on the open copy (no extra request while it is dirty); setting it again
-        // after the close costs a metadata copy on the server, so only when it did not stick (to the second).
+        // Mode (what File.Copy would keep), owner and mtime are set on the open copy: they travel with its upload,
+        // where each change after the close would cost a metadata copy on the server. Unbuffered: the chunks go
+        // straight to the mount. FileMode.Create replaces a leftover of an interrupted run.
+        using (var from = new FileStream(source.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+        using (var to = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            from.CopyTo(to, CopyChunk);
+            owner?.ApplyTo(to.SafeFileHandle, temporary); // before the mode: a chown clears set-user-ID and set-group-ID
+            File.SetUnixFileMode(to.SafeFileHandle, source.UnixFileMode);
+            File.SetLastWriteTimeUtc(to.SafeFileHandle, source.LastWriteTimeUtc);
+        }
+        // Set again after the close only when it did not stick (to the second): that costs a metadata copy.
         if ((File.GetLastWriteTimeUtc(temporary) - source.LastWriteTimeUtc).Duration() >= TimeSpan.FromSeconds(1))
             File.SetLastWriteTimeUtc(temporary, source.LastWriteTimeUtc);
         File.Move(temporary, destination, overwrite: false);

@@ -6,11 +6,14 @@ namespace SharedFs.Init.Symlinks;
 /// <summary>
 /// Makes each APP_ROOT/P a symlink to MOUNT/P. The mount root is a parameter, so tests use a plain directory.
 /// Idempotent: a correct link is left alone, and a rerun after an interruption finishes the job.
+/// With an <paramref name="owner"/> (the app's user), what it creates or moves in storage is given to it, and so is
+/// each MOUNT/P that belongs to someone else (made by an earlier boot as root, say); local paths are left as they are.
 /// </summary>
-internal sealed class SymlinkBuilder(string appRoot, string mountRoot, Log log)
+internal sealed class SymlinkBuilder(string appRoot, string mountRoot, Log log, StorageOwner? owner = null)
 {
     private readonly SymlinkInspector _inspector = new(appRoot, mountRoot);
-    private readonly ContentMigrator _migrator = new(new ConflictStore(appRoot), log.Info);
+    private readonly ContentMigrator _migrator = new(new ConflictStore(appRoot), log.Info, owner);
+    private readonly StorageDirectories _storage = new(owner);
 
     /// <summary>Every problem that would stop <see cref="Build"/>, found without changing anything.</summary>
     public IReadOnlyList<string> Preflight(IEnumerable<string> paths) =>
@@ -33,7 +36,12 @@ internal sealed class SymlinkBuilder(string appRoot, string mountRoot, Log log)
         try
         {
             if (File.Exists(target)) throw new SymlinkException($"\"{target}\" is a file in storage; \"{relative}\" needs a directory there");
-            Directory.CreateDirectory(target);
+            _storage.Create(target);
+            if (owner is { } given && !given.Owns(target))
+            {
+                given.ApplyTo(target);
+                log.Info($"gave {target} to uid {given.Uid}, gid {given.Gid} (the app's user)");
+            }
             switch (state.Kind)
             {
                 case LinkStateKind.CorrectLink:

@@ -1,3 +1,5 @@
+using CliWrap;
+using CliWrap.Buffered;
 using SharedFs.Init.Tests.Support;
 
 namespace SharedFs.Init.Tests.Configuration;
@@ -17,6 +19,10 @@ public sealed class ConfigErrorProcessTests
         { "SHAREDFS_STOP_TIMEOUT", "1 minute" },
         { "SHAREDFS_CACHE_TTL", "x" },
         { "SCALINGO_SHAREDFS_SYMLINKS", "../outside" },
+        { "SHAREDFS_USER", "no-such-user-x" },
+        { "SHAREDFS_USER", "daemon:no-such-group-x" },
+        { "SHAREDFS_USER", "daemon:daemon:daemon" },
+        { "SHAREDFS_USER", "12345" },
     };
 
     [Theory]
@@ -38,6 +44,22 @@ public sealed class ConfigErrorProcessTests
         Assert.Contains("e.g.", lines[0]);
         Assert.DoesNotContain("TopSecret", stderr + stdout);
         Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task Starting_the_app_as_another_user_without_root_gives_exit_2_and_one_line_saying_so()
+    {
+        SharedFs.TestSupport.Requirements.Root();
+        SharedFs.TestSupport.Requirements.Program("setpriv");
+        BufferedCommandResult result = await Cli.Wrap("setpriv")
+            .WithArguments(["--reuid=65534", "--regid=65534", "--clear-groups", InitBinary.Path, "--no-mount", "--user", "daemon", "--", "echo", "ran"])
+            .WithWorkingDirectory("/")
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+        Assert.Equal(2, result.ExitCode);
+        string line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("sharedfs-init: --user: starting the app as another user needs root, and sharedfs-init runs as uid 65534", line);
+        Assert.Empty(result.StandardOutput);
     }
 
     [Fact]

@@ -116,6 +116,10 @@ public sealed class SettingsLoaderTests
         { "SCALINGO_SHAREDFS_SYMLINKS", "a/./b", "\".\" segment" },
         { "SCALINGO_SHAREDFS_SYMLINKS", "a::b", "empty path" },
         { "SCALINGO_SHAREDFS_SYMLINKS", "a:a/b", "overlap" },
+        { "SHAREDFS_USER", "no-such-user-x", "there is no user" },
+        { "SHAREDFS_USER", "root:no-such-group-x", "there is no group" },
+        { "SHAREDFS_USER", "root:root:root", "expected USER or USER:GROUP" },
+        { "SHAREDFS_USER", "99999999999", "not a valid uid" },
     };
 
     [Theory]
@@ -130,6 +134,18 @@ public sealed class SettingsLoaderTests
         Assert.Contains("e.g. " + variable + "=", error.Message);
         Assert.DoesNotContain("s3cr3t", error.Message);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void The_user_option_wins_over_the_variable_and_is_resolved_before_anything_starts()
+    {
+        var environment = ValidEnvironment();
+        environment["SHAREDFS_USER"] = "no-such-user-x";
+        InitSettings settings = Load(environment, "--user", "0:4242");
+        Assert.Equal((0u, 4242u), (settings.User!.Ids.Uid, settings.User.Ids.Gid));
+        Assert.Equal("root", settings.User.Name);
+        Assert.Null(Load(ValidEnvironment()).User);
+        Assert.StartsWith("SHAREDFS_USER: there is no user", Assert.Throws<ConfigException>(() => Load(environment)).Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using SharedFs.Init.Logging;
+using SharedFs.Init.Native;
 using SharedFs.Init.Symlinks;
 
 namespace SharedFs.Init.Tests.Symlinks;
@@ -35,6 +36,27 @@ public sealed class SymlinkBuilderTests : IDisposable
         Assert.Equal(Path.Combine(Mount, "public/uploads"), new FileInfo(link).LinkTarget);
         Assert.True(Directory.Exists(Path.Combine(Mount, "public/uploads")));
         Assert.Contains("linked public/uploads -> ", _log.ToString());
+    }
+
+    [Fact]
+    public void With_an_owner_what_goes_into_storage_is_its_and_the_app_root_is_left_alone()
+    {
+        SharedFs.TestSupport.Requirements.Root(); // chown to another user
+        var owner = new StorageOwner(12345, 23456);
+        Write(Path.Combine(App, "data/shipped.txt"), "shipped");
+        Write(Path.Combine(App, "data/sub/deep.txt"), "deep");
+        File.SetUnixFileMode(Path.Combine(App, "data/shipped.txt"), (UnixFileMode)0x1A0); // 0640 stays 0640
+        Directory.CreateDirectory(Path.Combine(Mount, "older")); // made by an earlier boot as root
+
+        new SymlinkBuilder(App, Mount, new Log(_log), owner).Build(["data", "nested/links/here", "older"]);
+
+        foreach (string made in new[] { "data", "data/shipped.txt", "data/sub", "data/sub/deep.txt", "nested", "nested/links", "nested/links/here", "older" })
+            Assert.Equal((12345u, 23456u), Libc.Owner(Path.Combine(Mount, made)));
+        Assert.Equal((UnixFileMode)0x1A0, File.GetUnixFileMode(Path.Combine(Mount, "data/shipped.txt")));
+        Assert.Equal((0u, 0u), Libc.Owner(Path.Combine(App, "nested/links")));
+        Assert.Equal((0u, 0u), Libc.Owner(Path.Combine(Mount)));
+        Assert.Contains($"gave {Path.Combine(Mount, "older")} to uid 12345, gid 23456", _log.ToString());
+        Assert.DoesNotContain("gave " + Path.Combine(Mount, "data"), _log.ToString());
     }
 
     [Fact]
