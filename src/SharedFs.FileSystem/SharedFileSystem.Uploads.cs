@@ -169,7 +169,7 @@ internal sealed partial class SharedFileSystem
 
     private async Task ReportFlushAsync(int files, long bytes, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(FlushReportInterval);
+        using var timer = new PeriodicTimer(FlushReportInterval, _clock);
         while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
         {
             var (leftFiles, leftBytes) = StillLocal();

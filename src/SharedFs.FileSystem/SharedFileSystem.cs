@@ -29,11 +29,13 @@ internal sealed partial class SharedFileSystem : FuseFileSystem
     private readonly WriteBackQueue _queue = new(parallelism: 16, maxQueued: 512);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Usage.BucketUsage _usage;
+    private readonly TimeProvider _clock;
 
     public SharedFileSystem(IObjectStore store, StagingArea staging, FileSystemSettings settings, TimeProvider clock)
     {
         _store = store;
         _staging = staging;
+        _clock = clock;
         _writeBack = settings.WriteBack;
         _codec = new MetadataCodec(settings.DefaultUid, settings.DefaultGid);
         var now = TimeSpec.FromDateTimeOffset(clock.GetUtcNow());

@@ -34,13 +34,14 @@ internal static class Program
 
             // s3cfg never mounts: it reports missing credentials or endpoint itself, with its own wording.
             InitSettings settings = SettingsLoader.Load(invocation.OptionArgs, invocation.SingleChild,
-                noMount: invocation.NoMount || invocation.Mode == Mode.S3cfg, startsTheApp: invocation.Mode == Mode.Init);
+                noMount: invocation.NoMount || invocation.Mode is Mode.S3cfg or Mode.Status, startsTheApp: invocation.Mode == Mode.Init);
             if (invocation.Mode is Mode.Init or Mode.Mount) log.Step(Describe(settings), watch);
             return invocation.Mode switch
             {
                 Mode.Mount => await MountCommand.RunAsync(settings, log),
                 Mode.S3cfg => S3cfgCommand.Run(settings, Console.Out),
                 Mode.Check => await CheckCommand.RunAsync(settings, log),
+                Mode.Status => StatusCommand.Run(settings, invocation.Json, Console.Out, log),
                 _ => await InitCommand.RunAsync(invocation, settings, log),
             };
         }

@@ -104,6 +104,45 @@ public sealed class CloseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_flush_that_takes_a_while_says_how_far_it_got_every_two_seconds()
+    {
+        var lines = new List<string>();
+        var previous = FsLog.Sink;
+        FsLog.Sink = line => { if (line.StartsWith("flush:", StringComparison.Ordinal)) lock (lines) lines.Add(line); };
+        try
+        {
+            using var core = new Core(WriteBackMode.On);
+            var files = new List<(ulong Inode, ulong Handle)>();
+            foreach (var name in new[] { "a.txt", "b.txt" })
+            {
+                var (inode, handle) = await core.CreateAsync(name);
+                core.Write(inode, handle, new byte[1000]);
+                files.Add((inode, handle));
+            }
+            core.Store.Holding = true;
+            foreach (var (inode, handle) in files) Assert.Equal(0, await core.CloseAsync(inode, handle)); // queued (write-back on)
+            await core.Store.WaitForInFlightAsync(2);
+            var flush = core.Fs.FlushAllAsync();
+            core.Clock.Advance(TimeSpan.FromSeconds(2));
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (true)
+            {
+                lock (lines) if (lines.Count > 0) break;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("no progress line");
+                await Task.Delay(5);
+            }
+            lock (lines) Assert.Equal("flush: 0 of 2 file(s) in the bucket, 0.0 of 0.0 MiB; 2 to go", lines[0]);
+            core.Store.Holding = false;
+            core.Store.Release();
+            Assert.Equal(0, await flush.WaitAsync(TimeSpan.FromSeconds(20)));
+        }
+        finally
+        {
+            FsLog.Sink = previous;
+        }
+    }
+
+    [Fact]
     public async Task A_quota_refusal_is_ENOSPC_and_nothing_in_the_bucket_changes()
     {
         _core.Store.Put("kept.txt", "kept"u8.ToArray());

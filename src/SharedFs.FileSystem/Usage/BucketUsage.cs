@@ -105,5 +105,10 @@ internal sealed class BucketUsage(IObjectStore store, TimeProvider clock, long? 
         }
     }
 
-    private static string Size(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.00} GiB" : $"{bytes / (double)(1 << 20):0.0} MiB";
+    private static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.00} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1 << 20):0.0} MiB",
+        _ => $"{bytes} bytes",
+    };
 }

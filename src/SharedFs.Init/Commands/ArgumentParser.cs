@@ -29,11 +29,12 @@ internal static class ArgumentParser
                 case "mount": mode = Mode.Mount; index = 1; break;
                 case "s3cfg": mode = Mode.S3cfg; index = 1; break;
                 case "check": mode = Mode.Check; index = 1; break;
+                case "status": mode = Mode.Status; index = 1; break;
             }
         }
 
         var options = new List<string>();
-        bool singleChild = false, noMount = false;
+        bool singleChild = false, noMount = false, json = false;
         string? childIds = null;
         List<string> command = [];
         for (; index < args.Count; index++)
@@ -44,6 +45,7 @@ internal static class ArgumentParser
             if (arg is "--version" or "-V") return new Invocation(Mode.Version, [], false, false, []);
             if (arg == "--single-child") { singleChild = true; continue; }
             if (arg == "--no-mount") { noMount = true; continue; }
+            if (mode == Mode.Status && arg == "--json") { json = true; continue; }
             if (mode == Mode.ExecChild && arg == ChildIdsOption && index + 1 < args.Count) { childIds = args[++index]; continue; }
             if (arg.StartsWith('-'))
             {
@@ -66,8 +68,8 @@ internal static class ArgumentParser
 
         if (mode is Mode.Init or Mode.ExecChild && command.Count == 0)
             throw new ConfigException("no command to run; usage: sharedfs-init [options] -- COMMAND [ARGS...]");
-        if (mode is Mode.Mount or Mode.S3cfg or Mode.Check && command.Count > 0)
+        if (mode is Mode.Mount or Mode.S3cfg or Mode.Check or Mode.Status && command.Count > 0)
             throw new ConfigException($"sharedfs-init {args[0]} does not run a command; see sharedfs-init --help");
-        return new Invocation(mode, options, singleChild, noMount, command, childIds);
+        return new Invocation(mode, options, singleChild, noMount, command, childIds, json);
     }
 }

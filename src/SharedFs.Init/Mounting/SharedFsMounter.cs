@@ -1,6 +1,8 @@
 using SharedFs.FileSystem;
 using SharedFs.Init.Configuration;
+using SharedFs.Init.Logging;
 using SharedFs.Init.Native;
+using SharedFs.Init.Status;
 using SharedFs.Storage;
 
 namespace SharedFs.Init.Mounting;
@@ -11,7 +13,9 @@ internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
     public async Task<IStorageMount> MountAsync(CancellationToken cancellationToken)
     {
         SharedFsMount mount = await SharedFsMount.MountAsync(ToOptions(settings), cancellationToken).ConfigureAwait(false);
-        return new Adapter(mount);
+        // A running mount keeps its figures for `sharedfs-init status` and logs a summary each busy minute.
+        var reporter = new StatusReporter(mount.Figures, StatusFile.PathFor(settings), settings.MountPath, settings.Credentials!.Bucket, Log.StandardError);
+        return new Adapter(mount, reporter);
     }
 
     /// <summary>The storage layer's view of the configured bucket (also used by "sharedfs-init check").</summary>
@@ -45,11 +49,22 @@ internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
         return settings.StagingDirectory is { } staging ? options with { StagingDirectory = staging } : options;
     }
 
-    private sealed class Adapter(SharedFsMount mount) : IStorageMount
+    private sealed class Adapter(SharedFsMount mount, StatusReporter reporter) : IStorageMount
     {
         public string MountPoint => mount.MountPoint;
         public Task Completion => mount.Completion;
         public Task<int> FlushAsync(CancellationToken cancellationToken) => mount.FlushAsync(cancellationToken);
-        public Task<bool> UnmountAsync(CancellationToken cancellationToken) => mount.UnmountAsync(cancellationToken);
+
+        public async Task<bool> UnmountAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await mount.UnmountAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await reporter.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -1,16 +1,15 @@
-using System.Diagnostics;
-
 namespace SharedFs.Init.Symlinks;
 
 /// <summary>
 /// How far the move of a shipped folder into storage got, reported every <see cref="Interval"/> while it runs (a
 /// slug with thousands of files takes a while on a first boot; silence would look like a hang).
 /// </summary>
-internal sealed class MigrationProgress(string relativePath, int files, long bytes, Action<string> report)
+internal sealed class MigrationProgress(string relativePath, int files, long bytes, Action<string> report, TimeProvider? clock = null)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
-    private readonly Stopwatch _sinceReport = Stopwatch.StartNew();
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private long _lastReport = (clock ?? TimeProvider.System).GetTimestamp();
     private readonly Lock _lock = new();
     private int _files;
     private long _bytes;
@@ -36,9 +35,9 @@ internal sealed class MigrationProgress(string relativePath, int files, long byt
         {
             _files++;
             _bytes += size;
-            if (_sinceReport.Elapsed >= Interval)
+            if (_clock.GetElapsedTime(_lastReport) >= Interval)
             {
-                _sinceReport.Restart();
+                _lastReport = _clock.GetTimestamp();
                 line = $"moving {relativePath} into storage: {_files} of {files} file(s), {MiB(_bytes)} of {MiB(bytes)} MiB";
             }
         }
