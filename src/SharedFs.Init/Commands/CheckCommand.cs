@@ -26,7 +26,7 @@ internal static class CheckCommand
         log.Info(settings.Credentials is { } c
             ? $"credentials: access key {c.AccessKeyId[..Math.Min(4, c.AccessKeyId.Length)]}..., bucket {c.Bucket}"
             : "credentials: none (--no-mount)");
-        log.Info($"endpoint: {settings.Endpoint?.ToString() ?? "none"}, region {settings.Region}");
+        log.Info($"endpoint: {settings.Endpoint?.ToString() ?? "none"}, region {settings.Region}, signature {settings.Signature.ToString().ToLowerInvariant()}");
         log.Info($"mount: {settings.MountPath}, app root: {settings.AppRoot}");
         log.Info($"cache ttl {Log.FormatDuration(settings.CacheTtl)}, ready timeout {Log.FormatDuration(settings.ReadyTimeout)}, stop timeout {Log.FormatDuration(settings.StopTimeout)}");
         var problems = new SymlinkBuilder(settings.AppRoot, settings.MountPath, log).Preflight(settings.Symlinks);

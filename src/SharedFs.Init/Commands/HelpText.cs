@@ -35,6 +35,7 @@ internal static class HelpText
           --write-back on|off              SHAREDFS_WRITE_BACK            off (default): close() and unlink() return once
                                                                           the bucket has the change; on (bulk imports):
                                                                           once queued (fsync waits; SIGKILL loses the queue)
+          --signature v2|v4                SHAREDFS_SIGNATURE             v4 (default); v2 for servers that need it (old Ceph, EMC, swift3)
           --single-child                   signal only the app, not its process group
           -h, --help                       print this help
           -V, --version                    print the version

@@ -1,4 +1,5 @@
 using SharedFs.FileSystem;
+using SharedFs.Storage;
 
 namespace SharedFs.Init.Configuration;
 
@@ -17,6 +18,8 @@ internal sealed record InitSettings
     public string? StagingDirectory { get; init; }
     /// <summary>When close() and unlink() return before the upload or delete has reached the bucket (fsync waits).</summary>
     public WriteBackMode WriteBack { get; init; } = WriteBackMode.Off;
+    /// <summary>How requests are signed: V4, or V2 for the servers that still need it.</summary>
+    public SignatureVersion Signature { get; init; } = SignatureVersion.V4;
     /// <summary>Signal only the app's process, not its process group (and do not make it a group leader).</summary>
     public bool SingleChild { get; init; }
     /// <summary>Run as a plain init: no storage, no symlinks.</summary>

@@ -20,4 +20,5 @@ internal sealed class RawSettings
     [ConfigurationKeyName("SHAREDFS_STOP_TIMEOUT")] public string? StopTimeout { get; set; }
     [ConfigurationKeyName("SHAREDFS_STAGING_DIR")] public string? StagingDir { get; set; }
     [ConfigurationKeyName("SHAREDFS_WRITE_BACK")] public string? WriteBack { get; set; }
+    [ConfigurationKeyName("SHAREDFS_SIGNATURE")] public string? Signature { get; set; }
 }

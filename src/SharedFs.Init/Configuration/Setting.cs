@@ -17,7 +17,8 @@ internal sealed record Setting(string Variable, string Option, string Example)
     public static readonly Setting StopTimeout = new("SHAREDFS_STOP_TIMEOUT", "--stop-timeout", "25s");
     public static readonly Setting StagingDir = new("SHAREDFS_STAGING_DIR", "--staging-dir", "/tmp/sharedfs-staging");
     public static readonly Setting WriteBack = new("SHAREDFS_WRITE_BACK", "--write-back", "off");
+    public static readonly Setting Signature = new("SHAREDFS_SIGNATURE", "--signature", "v4");
 
     public static IReadOnlyList<Setting> All { get; } =
-        [Credentials, Symlinks, Endpoint, Region, Mount, AppRoot, CacheTtl, ReadyTimeout, StopTimeout, StagingDir, WriteBack];
+        [Credentials, Symlinks, Endpoint, Region, Mount, AppRoot, CacheTtl, ReadyTimeout, StopTimeout, StagingDir, WriteBack, Signature];
 }

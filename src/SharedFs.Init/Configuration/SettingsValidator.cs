@@ -1,4 +1,5 @@
 using SharedFs.FileSystem;
+using SharedFs.Storage;
 using SharedFs.Init.Symlinks;
 
 namespace SharedFs.Init.Configuration;
@@ -80,6 +81,13 @@ internal static class SettingsValidator
             _ => throw Invalid(Setting.WriteBack, $"\"{raw.WriteBack}\" is not on or off (off, the default, makes close() wait for the bucket)"),
         };
 
+        SignatureVersion signature = raw.Signature?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "v4" => SignatureVersion.V4,
+            "v2" => SignatureVersion.V2,
+            _ => throw Invalid(Setting.Signature, $"\"{raw.Signature}\" is not v2 or v4 (v4, the default, suits every current provider; v2 only servers that need it)"),
+        };
+
         return new InitSettings
         {
             Credentials = credentials,
@@ -93,6 +101,7 @@ internal static class SettingsValidator
             StopTimeout = Duration(Setting.StopTimeout, raw.StopTimeout, TimeSpan.FromSeconds(25), allowZero: true),
             StagingDirectory = staging,
             WriteBack = writeBack,
+            Signature = signature,
             SingleChild = singleChild,
             NoMount = noMount,
         };

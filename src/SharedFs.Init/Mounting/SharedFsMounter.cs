@@ -25,6 +25,7 @@ internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
             AccessKeyId = credentials.AccessKeyId,
             SecretAccessKey = credentials.SecretAccessKey,
             Bucket = credentials.Bucket,
+            Signature = settings.Signature,
         };
     }
 
