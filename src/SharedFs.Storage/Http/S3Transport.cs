@@ -9,7 +9,7 @@ namespace SharedFs.Storage.Http;
 /// turns every answer outside 2xx into an <see cref="S3ServiceException"/> carrying the server's error code.
 /// One pooled HttpClient; no retries here (<see cref="RetryPolicy"/> owns them).
 /// </summary>
-internal sealed class S3Transport(S3StoreOptions options, HttpClient http)
+internal sealed class S3Transport(S3StoreOptions options, HttpClient http, CertificateRecorder certificates)
 {
     private readonly IRequestSigner _signer = IRequestSigner.For(options);
     private readonly string _basePath = options.Endpoint.AbsolutePath.TrimEnd('/');
@@ -21,7 +21,15 @@ internal sealed class S3Transport(S3StoreOptions options, HttpClient http)
     public async Task<HttpResponseMessage> SendAsync(S3Request request, CancellationToken cancellationToken, params HttpStatusCode[] accepted)
     {
         using var message = Build(request);
-        var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (certificates.RefusalBehind(e) is { } problem)
+        {
+            throw new CertificateRefusedException(problem, e); // says what is wrong; RetryPolicy does not retry it
+        }
         if (response.IsSuccessStatusCode || accepted.Contains(response.StatusCode)) return response;
         using (response)
         {
