@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SharedFs.Reliability.Tests.Support;
 using SharedFs.TestSupport;
+using SharedFs.TestSupport.Tls;
 using Xunit.Abstractions;
 
 namespace SharedFs.Reliability.Tests;
@@ -10,7 +11,8 @@ namespace SharedFs.Reliability.Tests;
 /// documented status, prints one clear line that names the setting and the fix, and changes nothing on disk
 /// (app root, mount point) nor in the bucket. docs/bad-input.md lists every case by its id.
 /// </summary>
-public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) : IClassFixture<TestBucket>, IDisposable
+public sealed class BadInputTests(TestBucket bucket, BadCertificateServers tls, ITestOutputHelper output)
+    : IClassFixture<TestBucket>, IClassFixture<BadCertificateServers>, IDisposable
 {
     private readonly TempDirectory _folder = new("sharedfs-rel-bad");
 
@@ -20,10 +22,14 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         _folder.Dispose();
     }
 
-    /// <summary>One case: what is wrong, the exit status, and what the error line must say.</summary>
+    /// <summary>
+    /// One case: what is wrong, the exit status, and what the error line must say. <paramref name="Tls"/> names the
+    /// BadCertificateServers listener the case talks to ("{tls}" in Env is its endpoint, "{test-ca}" the CA file of the
+    /// other two): it must have seen exactly one connection, i.e. no retry.
+    /// </summary>
     public sealed record Case(int Exit, string[] Says, Dictionary<string, string?>? Env = null, string[]? Args = null,
         Action<Layout>? Setup = null, bool WithoutDevFuse = false, string[]? MustNotSay = null, bool MountsFirst = false,
-        bool AlreadyMounted = false);
+        bool AlreadyMounted = false, string? Tls = null);
 
     public sealed record Layout(string Root, string AppRoot, string Mount, string Staging)
     {
@@ -56,6 +62,9 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         ["endpoint-user-info"] = new(2, [Endpoint, "user:password"], new() { [Endpoint] = "http://user:" + Secret + "@127.0.0.1/" }, MustNotSay: [Secret]),
         ["endpoint-query"] = new(2, [Endpoint, "query"], new() { [Endpoint] = "http://127.0.0.1/?bucket=x" }),
         ["endpoint-unreachable"] = new(1, ["cannot be reached", Endpoint], new() { [Endpoint] = "http://127.0.0.1:9/" }),
+        ["certificate-untrusted"] = new(1, ["is not trusted", "SSL_CERT_FILE="], new() { [Endpoint] = "{tls}" }, Tls: "untrusted"),
+        ["certificate-expired"] = new(1, [" expired on ", "renew the server's certificate"], new() { [Endpoint] = "{tls}", ["SSL_CERT_FILE"] = "{test-ca}" }, Tls: "expired"),
+        ["certificate-wrong-name"] = new(1, ["is for storage.example.com, not 127.0.0.1", "fix " + Endpoint], new() { [Endpoint] = "{tls}", ["SSL_CERT_FILE"] = "{test-ca}" }, Tls: "wrong-name"),
         ["region-bad"] = new(2, ["SHAREDFS_REGION"], new() { ["SHAREDFS_REGION"] = "eu west;1" }),
         ["mount-relative"] = new(2, [Mount, "absolute"], new() { [Mount] = "storage" }),
         ["mount-root"] = new(2, [Mount, "root directory"], new() { [Mount] = "/" }),
@@ -111,7 +120,10 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         @case.Setup?.Invoke(layout);
         await bucket.PutTextAsync("existing.txt", "already in the bucket");
 
+        var tlsServer = @case.Tls is { } fault ? tls[fault] : null;
+        var tlsConnectionsBefore = tlsServer?.Connections ?? 0;
         string Expand(string? value) => (value ?? "")
+            .Replace("{tls}", tlsServer?.Endpoint.ToString() ?? "{tls}").Replace("{test-ca}", tls.CaFile)
             .Replace("{root}", layout.Root).Replace("{mount}", layout.Mount)
             .Replace("{access}", bucket.Gateway.AccessKey).Replace("{secret}", bucket.Gateway.SecretKey).Replace("{bucket}", bucket.Name);
         var env = new Dictionary<string, string?>
@@ -167,6 +179,7 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         Assert.Equal(@case.AlreadyMounted ? 1 : 0, MountCleanup.MountsAtOrBelow(layout.Mount).Count);
         Assert.Equal(diskBefore, Snapshot(layout));
         Assert.Equal(bucketBefore, await BucketCheck.SnapshotAsync(bucket));
+        if (tlsServer is not null) Assert.Equal(1, tlsServer.Connections - tlsConnectionsBefore);
     }
 
     /// <summary>Every path below the test folder (but the staging folder) with its kind, link target or SHA-256.</summary>

@@ -75,6 +75,11 @@ internal static class CheckCommand
                       $"(raise {Setting.ReadyTimeout.Variable} if the storage is slow)");
             return BucketUnusable;
         }
+        catch (StorageException e) when (e.Certificate is { } certificate)
+        {
+            log.Error($"check failed at step {step}: {CertificateHint.Line(certificate)}");
+            return BucketUnusable;
+        }
         catch (StorageException e)
         {
             log.Error($"check failed at step {step}: {Describe(e.Kind, options)} ({Log.Reason(e)})");
