@@ -24,10 +24,13 @@ cleanup() {
 trap cleanup EXIT
 
 # A random block of ports, tried again elsewhere if something on this machine already holds one of them.
-endpoint=
+endpoint= https_endpoint= ca_file=
 for attempt in 1 2 3; do
   export CEPH_S3_PORT_BASE=$((20000 + RANDOM % 30000))
-  endpoint=$(tests/ceph/ceph-s3.sh up | sed -n 's/^endpoint=//p')
+  printed=$(tests/ceph/ceph-s3.sh up)
+  endpoint=$(sed -n 's/^endpoint=//p' <<<"$printed")
+  https_endpoint=$(sed -n 's/^https_endpoint=//p' <<<"$printed")
+  ca_file=$(sed -n 's/^ca_file=//p' <<<"$printed")
   [[ -n $endpoint ]] && break
 done
 if [[ -z $endpoint ]]; then
@@ -38,6 +41,9 @@ fi
 export SHAREDFS_TEST_S3_ENDPOINT=$endpoint
 export SHAREDFS_TEST_S3_ACCESS_KEY=$CEPH_S3_ACCESS_KEY
 export SHAREDFS_TEST_S3_SECRET_KEY=$CEPH_S3_SECRET_KEY
+# The same gateway over https, and the private CA of its certificate (the TLS tests give it as SSL_CERT_FILE).
+export SHAREDFS_TEST_S3_HTTPS_ENDPOINT=$https_endpoint
+export SHAREDFS_TEST_S3_CA_FILE=$ca_file
 
 dotnet test SharedFsInit.sln --no-restore --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results/trx" --blame-hang-timeout 10m "$@"

@@ -107,6 +107,11 @@ public sealed class SharedFsMount : IAsyncDisposable
         {
             await store.ListPageAsync("", "/", null, 1, cancellationToken).ConfigureAwait(false);
         }
+        catch (StorageException e) when (e.Certificate is { } certificate)
+        {
+            // The certificate's own sentence says it all; the init adds the fix.
+            throw new StorageException(e.Kind, certificate.Describe(), e) { Certificate = certificate };
+        }
         catch (StorageException e)
         {
             var endpoint = options.Store.Endpoint;

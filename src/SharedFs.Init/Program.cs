@@ -56,6 +56,7 @@ internal static class Program
     private static string Describe(InitSettings settings) => (settings.NoMount
         ? "configuration: no storage (--no-mount)"
         : $"configuration: bucket {settings.Credentials?.Bucket} at {settings.Endpoint}, mount {settings.MountPath}, " +
-          $"app root {settings.AppRoot}, symlinks {(settings.Symlinks.Count == 0 ? "none" : string.Join(":", settings.Symlinks))}")
+          $"app root {settings.AppRoot}, symlinks {(settings.Symlinks.Count == 0 ? "none" : string.Join(":", settings.Symlinks))}" +
+          (settings.Signature == SharedFs.Storage.SignatureVersion.V2 ? ", signature v2" : ""))
         + (settings.User is { } user ? $", app user {user}" : "");
 }

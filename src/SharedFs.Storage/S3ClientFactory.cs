@@ -6,9 +6,11 @@ internal static class S3ClientFactory
     /// <summary>
     /// One HttpClient for the store's lifetime. Connections stay alive between requests; the pool is sized for
     /// the FUSE threads each running up to Parallelism parts at once, plus the background uploads. TLS uses the
-    /// system trust store (AWS_CA_BUNDLE, which trips some clients, is not read).
+    /// system trust store, to which SSL_CERT_FILE and SSL_CERT_DIR add (OpenSSL's variables, which .NET reads on
+    /// Linux; AWS_CA_BUNDLE, which trips some clients, is not read). <paramref name="certificates"/> only records
+    /// why a certificate was refused; the decision stays the platform's.
     /// </summary>
-    public static HttpClient CreateHttpClient(S3StoreOptions options)
+    public static HttpClient CreateHttpClient(S3StoreOptions options, Http.CertificateRecorder certificates)
     {
         var handler = new SocketsHttpHandler
         {
@@ -20,6 +22,7 @@ internal static class S3ClientFactory
             UseCookies = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
+        handler.SslOptions.RemoteCertificateValidationCallback = certificates.Validate;
         // Each attempt is cancelled by RetryPolicy; the HttpClient timeout is only a backstop.
         return new HttpClient(handler) { Timeout = options.RequestTimeout + TimeSpan.FromSeconds(5) };
     }

@@ -24,6 +24,8 @@ internal static class S3ErrorMapper
             {
                 case S3ServiceException service:
                     return (service.Code is { } code && TransientCodes.Contains(code)) || IsTransientStatus(service.Status);
+                case CertificateRefusedException:
+                    return false; // a refused certificate stays refused: asking again only delays the answer
                 case HttpRequestException or IOException or SocketException or TimeoutException or TruncatedBodyException:
                     return true;
             }
@@ -56,8 +58,19 @@ internal static class S3ErrorMapper
         return null;
     }
 
+    public static CertificateProblem? Certificate(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is CertificateRefusedException refused)
+                return refused.Problem;
+        }
+        return null;
+    }
+
     public static StorageErrorKind Classify(Exception error, bool transient)
     {
+        if (Certificate(error) is not null) return StorageErrorKind.CertificateRefused;
         var code = ServerCode(error);
         var kind = code switch
         {
@@ -89,12 +102,15 @@ internal static class S3ErrorMapper
         var kind = Classify(error, transient);
         var code = ServerCode(error);
         var status = Status(error);
+        var certificate = Certificate(error);
         var detail = code is not null ? $"{code}, HTTP {(int?)status}" : status is not null ? $"HTTP {(int)status}" : error.GetType().Name;
         var tries = attempts > 1 ? $" after {attempts} attempts" : "";
-        var message = $"S3 {operation} {target}: {kind} ({detail}){tries}: {FirstMessage(error)}";
+        var message = certificate is not null
+            ? $"S3 {operation} {target}: {kind}{tries}: {certificate.Describe()}"
+            : $"S3 {operation} {target}: {kind} ({detail}){tries}: {FirstMessage(error)}";
         if (secretToHide.Length > 0)
             message = message.Replace(secretToHide, "***", StringComparison.Ordinal);
-        return new StorageException(kind, message, error) { ServerCode = code, HttpStatus = (int?)status };
+        return new StorageException(kind, message, error) { ServerCode = code, HttpStatus = (int?)status, Certificate = certificate };
     }
 
     private static string FirstMessage(Exception error)

@@ -33,8 +33,9 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         if (options.Parallelism < 1)
             throw new ArgumentOutOfRangeException(nameof(options), "Parallelism must be at least 1");
         _options = options;
-        _httpClient = S3ClientFactory.CreateHttpClient(options);
-        _s3 = new S3Transport(options, _httpClient, Meter);
+        var certificates = new CertificateRecorder(options.Endpoint);
+        _httpClient = S3ClientFactory.CreateHttpClient(options, certificates);
+        _s3 = new S3Transport(options, _httpClient, certificates, Meter);
         _retry = new RetryPolicy(options.MaxRetries, options.RequestTimeout, options.RetryBaseDelay, options.RetryMaxDelay, options.SecretAccessKey, Meter);
     }
 

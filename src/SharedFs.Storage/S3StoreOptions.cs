@@ -10,6 +10,8 @@ public sealed record S3StoreOptions
     public required string Bucket { get; init; }
     /// <summary>Path-style addressing (endpoint/bucket/key), needed by most self-hosted servers.</summary>
     public bool PathStyle { get; init; } = true;
+    /// <summary>V4 unless the server only checks V2 signatures (older Ceph, EMC, swift3); V2 ignores <see cref="Region"/>.</summary>
+    public SignatureVersion Signature { get; init; } = SignatureVersion.V4;
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public int MaxRetries { get; init; } = 4;
     /// <summary>Objects at least this large are uploaded in parts.</summary>
@@ -25,5 +27,5 @@ public sealed record S3StoreOptions
     /// <summary>Size of one UploadPartCopy part (server-side, so large parts cost nothing locally).</summary>
     public long CopyPartSize { get; init; } = 512L * 1024 * 1024;
 
-    public override string ToString() => $"S3StoreOptions {{ Endpoint = {Endpoint}, Region = {Region}, Bucket = {Bucket}, PathStyle = {PathStyle} }}";
+    public override string ToString() => $"S3StoreOptions {{ Endpoint = {Endpoint}, Region = {Region}, Bucket = {Bucket}, PathStyle = {PathStyle}, Signature = {Signature} }}";
 }

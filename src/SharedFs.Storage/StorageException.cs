@@ -10,6 +10,11 @@ public enum StorageErrorKind
     Unavailable,
     NotImplemented,
     PreconditionFailed,
+    /// <summary>
+    /// The server's TLS certificate was refused (untrusted, expired, for another name…): permanent, so never retried.
+    /// <see cref="StorageException.Certificate"/> says what is wrong with it.
+    /// </summary>
+    CertificateRefused,
     /// <summary>The server refuses to store more (a bucket or user quota: RGW's and S3-compatible providers' QuotaExceeded).</summary>
     QuotaExceeded,
     Other,
@@ -25,6 +30,9 @@ public sealed class StorageException(StorageErrorKind kind, string message, Exce
     public string? ServerCode { get; init; }
 
     public int? HttpStatus { get; init; }
+
+    /// <summary>For <see cref="StorageErrorKind.CertificateRefused"/>: what is wrong with the certificate.</summary>
+    public CertificateProblem? Certificate { get; init; }
 
     /// <summary>For batch operations: the keys that failed and why (the other keys succeeded).</summary>
     public IReadOnlyList<KeyError> KeyErrors { get; init; } = [];

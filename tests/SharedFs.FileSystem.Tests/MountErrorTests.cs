@@ -1,10 +1,11 @@
 using SharedFs.Storage;
 using SharedFs.TestSupport;
+using SharedFs.TestSupport.Tls;
 
 namespace SharedFs.FileSystem.Tests;
 
 /// <summary>MountAsync reaches the bucket first and names the problem when it cannot; nothing stays mounted.</summary>
-public sealed class MountErrorTests(TestBucket bucket) : IClassFixture<TestBucket>
+public sealed class MountErrorTests(TestBucket bucket, BadCertificateServers tls) : IClassFixture<TestBucket>, IClassFixture<BadCertificateServers>
 {
     private static async Task<StorageException> MountFailsAsync(S3StoreOptions store)
     {
@@ -46,6 +47,17 @@ public sealed class MountErrorTests(TestBucket bucket) : IClassFixture<TestBucke
             RequestTimeout = TimeSpan.FromSeconds(2),
         });
         Assert.Contains("cannot be reached", error.Message);
+    }
+
+    [Fact]
+    public async Task A_refused_certificate_is_named_at_once_without_a_retry()
+    {
+        var connectionsBefore = tls.Untrusted.Connections;
+        var error = await MountFailsAsync(bucket.StoreOptions with { Endpoint = tls.Untrusted.Endpoint, MaxRetries = 4 });
+        Assert.Equal(StorageErrorKind.CertificateRefused, error.Kind);
+        Assert.StartsWith($"the TLS certificate of 127.0.0.1:{tls.Untrusted.Endpoint.Port} is not trusted", error.Message);
+        Assert.Equal([CertificateFault.Untrusted], error.Certificate!.Faults);
+        Assert.Equal(1, tls.Untrusted.Connections - connectionsBefore);
     }
 
     [Fact]

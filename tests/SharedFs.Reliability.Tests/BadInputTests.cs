@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SharedFs.Reliability.Tests.Support;
 using SharedFs.TestSupport;
+using SharedFs.TestSupport.Tls;
 using Xunit.Abstractions;
 
 namespace SharedFs.Reliability.Tests;
@@ -10,7 +11,8 @@ namespace SharedFs.Reliability.Tests;
 /// documented status, prints one clear line that names the setting and the fix, and changes nothing on disk
 /// (app root, mount point) nor in the bucket. docs/bad-input.md lists every case by its id.
 /// </summary>
-public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) : IClassFixture<TestBucket>, IDisposable
+public sealed class BadInputTests(TestBucket bucket, BadCertificateServers tls, ITestOutputHelper output)
+    : IClassFixture<TestBucket>, IClassFixture<BadCertificateServers>, IDisposable
 {
     private readonly TempDirectory _folder = new("sharedfs-rel-bad");
 
@@ -20,10 +22,14 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         _folder.Dispose();
     }
 
-    /// <summary>One case: what is wrong, the exit status, and what the error line must say.</summary>
+    /// <summary>
+    /// One case: what is wrong, the exit status, and what the error line must say. <paramref name="Tls"/> names the
+    /// BadCertificateServers listener the case talks to ("{tls}" in Env is its endpoint, "{test-ca}" the CA file of the
+    /// other two): it must have seen exactly one connection, i.e. no retry.
+    /// </summary>
     public sealed record Case(int Exit, string[] Says, Dictionary<string, string?>? Env = null, string[]? Args = null,
         Action<Layout>? Setup = null, bool WithoutDevFuse = false, string[]? MustNotSay = null, bool MountsFirst = false,
-        bool AlreadyMounted = false, bool NotRoot = false);
+        bool AlreadyMounted = false, bool NotRoot = false, string? Tls = null);
 
     public sealed record Layout(string Root, string AppRoot, string Mount, string Staging)
     {
@@ -46,6 +52,7 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         ["credentials-space-in-access-key"] = new(2, [Cred, "white space"], new() { [Cred] = "AK IA:" + Secret + ":bucket" }, MustNotSay: [Secret]),
         ["credentials-newline"] = new(2, [Cred], new() { [Cred] = "AKIA:" + Secret + "\n:bucket\n" }, MustNotSay: [Secret]),
         ["credentials-wrong-secret"] = new(1, ["secret key is wrong", Cred], new() { [Cred] = "{access}:" + Secret + ":{bucket}" }, MustNotSay: [Secret]),
+        ["credentials-wrong-secret-v2"] = new(1, ["secret key is wrong", Cred], new() { [Cred] = "{access}:" + Secret + ":{bucket}", ["SHAREDFS_SIGNATURE"] = "v2" }, MustNotSay: [Secret]),
         ["credentials-wrong-access-key"] = new(1, ["access key", Cred], new() { [Cred] = "NOSUCHKEY:" + Secret + ":{bucket}" }, MustNotSay: [Secret]),
         ["credentials-missing-bucket"] = new(1, ["no bucket 'no-such-bucket-x'", Cred], new() { [Cred] = "{access}:{secret}:no-such-bucket-x" }),
         ["endpoint-missing"] = new(2, [Endpoint, "is not set"], new() { [Endpoint] = null }),
@@ -55,6 +62,9 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         ["endpoint-user-info"] = new(2, [Endpoint, "user:password"], new() { [Endpoint] = "http://user:" + Secret + "@127.0.0.1/" }, MustNotSay: [Secret]),
         ["endpoint-query"] = new(2, [Endpoint, "query"], new() { [Endpoint] = "http://127.0.0.1/?bucket=x" }),
         ["endpoint-unreachable"] = new(1, ["cannot be reached", Endpoint], new() { [Endpoint] = "http://127.0.0.1:9/" }),
+        ["certificate-untrusted"] = new(1, ["is not trusted", "SSL_CERT_FILE="], new() { [Endpoint] = "{tls}" }, Tls: "untrusted"),
+        ["certificate-expired"] = new(1, [" expired on ", "renew the server's certificate"], new() { [Endpoint] = "{tls}", ["SSL_CERT_FILE"] = "{test-ca}" }, Tls: "expired"),
+        ["certificate-wrong-name"] = new(1, ["is for storage.example.com, not 127.0.0.1", "fix " + Endpoint], new() { [Endpoint] = "{tls}", ["SSL_CERT_FILE"] = "{test-ca}" }, Tls: "wrong-name"),
         ["region-bad"] = new(2, ["SHAREDFS_REGION"], new() { ["SHAREDFS_REGION"] = "eu west;1" }),
         ["mount-relative"] = new(2, [Mount, "absolute"], new() { [Mount] = "storage" }),
         ["mount-root"] = new(2, [Mount, "root directory"], new() { [Mount] = "/" }),
@@ -66,6 +76,7 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         ["quota-not-a-size"] = new(2, ["SHAREDFS_QUOTA", "is not a size", "e.g. SHAREDFS_QUOTA=5g"], new() { ["SHAREDFS_QUOTA"] = "5 gigs" }),
         ["quota-zero"] = new(2, ["SHAREDFS_QUOTA", "more than zero"], new() { ["SHAREDFS_QUOTA"] = "0" }),
         ["quota-negative"] = new(2, ["SHAREDFS_QUOTA", "is not a size"], new() { ["SHAREDFS_QUOTA"] = "-5g" }),
+        ["signature-unknown"] = new(2, ["SHAREDFS_SIGNATURE", "is not v2 or v4", "e.g."], new() { ["SHAREDFS_SIGNATURE"] = "v3" }),
         ["symlink-parent"] = new(2, [Links, ".."], new() { [Links] = "../etc" }),
         ["symlink-absolute"] = new(2, [Links], new() { [Links] = "/etc" }),
         ["symlink-escaping"] = new(2, [Links], new() { [Links] = "public/../../etc" }),
@@ -122,7 +133,10 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         @case.Setup?.Invoke(layout);
         await bucket.PutTextAsync("existing.txt", "already in the bucket");
 
+        var tlsServer = @case.Tls is { } fault ? tls[fault] : null;
+        var tlsConnectionsBefore = tlsServer?.Connections ?? 0;
         string Expand(string? value) => (value ?? "")
+            .Replace("{tls}", tlsServer?.Endpoint.ToString() ?? "{tls}").Replace("{test-ca}", tls.CaFile)
             .Replace("{root}", layout.Root).Replace("{mount}", layout.Mount)
             .Replace("{access}", bucket.Gateway.AccessKey).Replace("{secret}", bucket.Gateway.SecretKey).Replace("{bucket}", bucket.Name);
         var env = new Dictionary<string, string?>
@@ -185,6 +199,7 @@ public sealed class BadInputTests(TestBucket bucket, ITestOutputHelper output) :
         Assert.Equal(@case.AlreadyMounted ? 1 : 0, MountCleanup.MountsAtOrBelow(layout.Mount).Count);
         Assert.Equal(diskBefore, Snapshot(layout));
         Assert.Equal(bucketBefore, await BucketCheck.SnapshotAsync(bucket));
+        if (tlsServer is not null) Assert.Equal(1, tlsServer.Connections - tlsConnectionsBefore);
     }
 
     /// <summary>Every path below the test folder (but the staging folder) with its kind, link target or SHA-256.</summary>

@@ -44,6 +44,26 @@ public sealed class SigV4SignerTests
         Assert.EndsWith("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7", authorization);
     }
 
+    [Fact]
+    public void A_request_signed_through_the_signer_interface_matches_the_documented_listing_signature()
+    {
+        var request = new S3Request(HttpMethod.Get).With("prefix", "J").With("max-keys", "2");
+        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        ((IRequestSigner)ExampleSigner()).Sign(new SigningRequest(request, "examplebucket.s3.amazonaws.com", "/", "examplebucket", headers));
+        Assert.EndsWith("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7", headers["authorization"]);
+        Assert.Equal(SigV4Signer.EmptyPayloadHash, headers["x-amz-content-sha256"]);
+    }
+
+    [Fact]
+    public void Streamed_bodies_go_unsigned_and_small_bodies_are_hashed()
+    {
+        Assert.Equal(SigV4Signer.UnsignedPayload, SigV4Signer.PayloadHashOf(new S3Request(HttpMethod.Put, "k").Body(new ByteArrayContent([1]), 1)));
+        // printf '' | sha256sum, and printf 'abc' | sha256sum
+        Assert.Equal(SigV4Signer.EmptyPayloadHash, SigV4Signer.PayloadHashOf(new S3Request(HttpMethod.Get, "k")));
+        Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            SigV4Signer.PayloadHashOf(new S3Request(HttpMethod.Post, "k").SignedBody("abc"u8.ToArray(), "application/xml")));
+    }
+
     [Theory]
     [InlineData("plain/key.txt", "plain/key.txt")]
     [InlineData("a b+c", "a%20b%2Bc")]

@@ -1,10 +1,11 @@
 #!/bin/bash
 # A throwaway single-node Ceph cluster (one monitor, one memstore OSD, RADOS Gateway) on 127.0.0.1:
 # the S3 server of the tests, the benchmarks and `make run`.
-#   ceph-s3.sh up      start it; prints "endpoint=http://127.0.0.1:PORT" on stdout when ready
+#   ceph-s3.sh up      start it; prints "endpoint=http://127.0.0.1:PORT", "https_endpoint=https://127.0.0.1:PORT"
+#                      and "ca_file=PATH" (the private CA of the https endpoint's certificate) on stdout when ready
 #   ceph-s3.sh down    stop every daemon and delete the folder
 # Settings (environment): CEPH_S3_DIR (folder, default /tmp/sharedfs-ceph), CEPH_S3_PORT_BASE (the mon
-# takes BASE and BASE+1, OSDs BASE+10..BASE+59, the gateway BASE+80), CEPH_S3_ACCESS_KEY, CEPH_S3_SECRET_KEY,
+# takes BASE and BASE+1, OSDs BASE+10..BASE+59, the gateway BASE+80 (http) and BASE+81 (https)), CEPH_S3_ACCESS_KEY, CEPH_S3_SECRET_KEY,
 # CEPH_S3_STORE (memstore | bluestore: memstore keeps objects in RAM, bluestore on disk for big benchmarks),
 # CEPH_S3_STORE_BYTES (the bluestore device size, default 10 GiB).
 set -euo pipefail
@@ -15,7 +16,7 @@ access_key=${CEPH_S3_ACCESS_KEY:-SHAREDFSTESTKEY}
 secret_key=${CEPH_S3_SECRET_KEY:-sharedfs-test-secret}
 store=${CEPH_S3_STORE:-memstore}
 store_bytes=${CEPH_S3_STORE_BYTES:-10737418240}
-mon_v1=$base mon_v2=$((base + 1)) osd_min=$((base + 10)) osd_max=$((base + 59)) rgw_port=$((base + 80))
+mon_v1=$base mon_v2=$((base + 1)) osd_min=$((base + 10)) osd_max=$((base + 59)) rgw_port=$((base + 80)) rgw_tls_port=$((base + 81))
 export CEPH_CONF=$dir/ceph.conf
 
 say() { echo "ceph-s3: $*" >&2; }
@@ -86,7 +87,7 @@ osd op num threads per shard = 1
 # radosgw insists on a secure monitor connection, which auth = none cannot give without this
 ms mon client mode = crc secure
 # Nagle's algorithm adds ~40 ms to every small request on loopback: it would hide the clients' own costs
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
+rgw frontends = beast endpoint=127.0.0.1:$rgw_port ssl_endpoint=127.0.0.1:$rgw_tls_port ssl_certificate=$dir/tls/server.pem ssl_private_key=$dir/tls/server.key tcp_nodelay=1
 rgw thread pool size = 64
 # bucket quotas (QuotaTests) enforced from the bucket's current stats, not from a 10-minute-old copy
 rgw bucket quota ttl = 0
@@ -94,6 +95,22 @@ rgw enable usage log = false
 rgw gc obj min wait = 60
 rgw gc processor period = 60
 CONF
+}
+
+# A private CA and a server certificate for 127.0.0.1 (IP SAN) and localhost, made afresh at every start: every
+# real provider is https, so the tests need one too; clients trust it through SSL_CERT_FILE=$dir/tls/ca.pem.
+write_certificates() {
+  local tls=$dir/tls
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=SharedFs test CA" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>>"$dir/log/openssl.log"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$tls/server.key" -out "$tls/server.csr" 2>>"$dir/log/openssl.log"
+  printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$tls/server.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 30 \
+    -extfile "$tls/server.ext" -out "$tls/server.pem" 2>>"$dir/log/openssl.log"
 }
 
 stop_daemon() {  # stop_daemon PIDFILE
@@ -116,6 +133,7 @@ up() {
   mkdir -p "$dir"/{mon/ceph-a,osd/ceph-0,crash,run,log}
   : >"$dir/keyring"
   write_config
+  write_certificates
 
   monmaptool --create --fsid "$(awk '/^fsid/ {print $3}' "$CEPH_CONF")" \
     --addv a "[v2:127.0.0.1:$mon_v2,v1:127.0.0.1:$mon_v1]" "$dir/monmap" >/dev/null
@@ -131,11 +149,14 @@ up() {
 
   radosgw -n client.rgw.x
   wait_until 120 "the gateway" curl -sf -o /dev/null "http://127.0.0.1:$rgw_port/"
+  wait_until 30 "the gateway's https endpoint" curl -sf -o /dev/null --cacert "$dir/tls/ca.pem" "https://127.0.0.1:$rgw_tls_port/"
   radosgw-admin -n client.rgw.x --admin-socket="" user create --uid=sharedfs --display-name=sharedfs \
     --access-key="$access_key" --secret="$secret_key" >/dev/null
   trap - ERR
   say "ready in $((SECONDS - started)) s"
   echo "endpoint=http://127.0.0.1:$rgw_port"
+  echo "https_endpoint=https://127.0.0.1:$rgw_tls_port"
+  echo "ca_file=$dir/tls/ca.pem"
 }
 
 case ${1:-} in

@@ -13,9 +13,11 @@ export CEPH_S3_ACCESS_KEY=SHAREDFSSOAKKEY
 export CEPH_S3_SECRET_KEY=soak-secret-$RANDOM$RANDOM
 trap 'tests/ceph/ceph-s3.sh down 2>/dev/null; rm -rf "$(dirname "$CEPH_S3_DIR")"' EXIT
 
-endpoint=$(tests/ceph/ceph-s3.sh up | sed -n 's/^endpoint=//p')
+printed=$(tests/ceph/ceph-s3.sh up)
+endpoint=$(sed -n 's/^endpoint=//p' <<<"$printed")
 [[ -n $endpoint ]] || { echo "soak: the Ceph gateway did not start" >&2; exit 1; }
 export SHAREDFS_TEST_S3_ENDPOINT=$endpoint SHAREDFS_TEST_S3_ACCESS_KEY=$CEPH_S3_ACCESS_KEY SHAREDFS_TEST_S3_SECRET_KEY=$CEPH_S3_SECRET_KEY
+export SHAREDFS_TEST_S3_HTTPS_ENDPOINT=$(sed -n 's/^https_endpoint=//p' <<<"$printed") SHAREDFS_TEST_S3_CA_FILE=$(sed -n 's/^ca_file=//p' <<<"$printed")
 export SHAREDFS_LOAD_FILES=${SHAREDFS_LOAD_FILES:-1000} SHAREDFS_LOAD_VERIFY_ALL=1
 
 project=tests/SharedFs.Reliability.Tests

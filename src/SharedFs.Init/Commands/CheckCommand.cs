@@ -26,7 +26,7 @@ internal static class CheckCommand
         log.Info(settings.Credentials is { } c
             ? $"credentials: access key {c.AccessKeyId[..Math.Min(4, c.AccessKeyId.Length)]}..., bucket {c.Bucket}"
             : "credentials: none (--no-mount)");
-        log.Info($"endpoint: {settings.Endpoint?.ToString() ?? "none"}, region {settings.Region}");
+        log.Info($"endpoint: {settings.Endpoint?.ToString() ?? "none"}, region {settings.Region}, signature {settings.Signature.ToString().ToLowerInvariant()}");
         log.Info($"mount: {settings.MountPath}, app root: {settings.AppRoot}");
         if (settings.User is { } user) log.Info($"app user: {user}, home {user.Home}");
         log.Info($"cache ttl {Log.FormatDuration(settings.CacheTtl)}, ready timeout {Log.FormatDuration(settings.ReadyTimeout)}, stop timeout {Log.FormatDuration(settings.StopTimeout)}");
@@ -74,6 +74,11 @@ internal static class CheckCommand
         {
             log.Error($"check failed at step {step}: bucket {options.Bucket} at {options.Endpoint} did not answer within {Log.FormatDuration(settings.ReadyTimeout)} " +
                       $"(raise {Setting.ReadyTimeout.Variable} if the storage is slow)");
+            return BucketUnusable;
+        }
+        catch (StorageException e) when (e.Certificate is { } certificate)
+        {
+            log.Error($"check failed at step {step}: {CertificateHint.Line(certificate)}");
             return BucketUnusable;
         }
         catch (StorageException e)

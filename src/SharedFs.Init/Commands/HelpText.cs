@@ -37,6 +37,7 @@ internal static class HelpText
                                                                           once queued (fsync waits; SIGKILL loses the queue)
           --user USER[:GROUP]              SHAREDFS_USER                  run the app as USER (name or uid) with its groups,
                                                                           or with GROUP only; needs root (mounts first)
+          --signature v2|v4                SHAREDFS_SIGNATURE             v4 (default); v2 for servers that need it (old Ceph, EMC, swift3)
           --single-child                   signal only the app, not its process group
           -h, --help                       print this help
           -V, --version                    print the version

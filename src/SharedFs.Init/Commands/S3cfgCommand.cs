@@ -1,5 +1,6 @@
 using System.Text;
 using SharedFs.Init.Configuration;
+using SharedFs.Storage;
 
 namespace SharedFs.Init.Commands;
 
@@ -30,7 +31,7 @@ internal static class S3cfgCommand
         text.Append($"host_bucket = {host}\n"); // no %(bucket)s: path-style addressing
         text.Append($"use_https = {(endpoint.Scheme == "https" ? "True" : "False")}\n");
         text.Append($"bucket_location = {settings.Region}\n");
-        text.Append("signature_v2 = False\n");
+        text.Append($"signature_v2 = {(settings.Signature == SignatureVersion.V2 ? "True" : "False")}\n");
         text.Append($"# bucket: s3://{credentials.Bucket}\n");
         return text.ToString();
     }

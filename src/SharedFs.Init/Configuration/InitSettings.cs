@@ -1,5 +1,6 @@
 using SharedFs.FileSystem;
 using SharedFs.Init.Users;
+using SharedFs.Storage;
 
 namespace SharedFs.Init.Configuration;
 
@@ -25,6 +26,8 @@ internal sealed record InitSettings
     /// and of objects without owner metadata.
     /// </summary>
     public AppUser? User { get; init; }
+    /// <summary>How requests are signed: V4, or V2 for the servers that still need it.</summary>
+    public SignatureVersion Signature { get; init; } = SignatureVersion.V4;
     /// <summary>Signal only the app's process, not its process group (and do not make it a group leader).</summary>
     public bool SingleChild { get; init; }
     /// <summary>Run as a plain init: no storage, no symlinks.</summary>

@@ -22,4 +22,5 @@ internal sealed class RawSettings
     [ConfigurationKeyName("SHAREDFS_WRITE_BACK")] public string? WriteBack { get; set; }
     [ConfigurationKeyName("SHAREDFS_QUOTA")] public string? Quota { get; set; }
     [ConfigurationKeyName("SHAREDFS_USER")] public string? User { get; set; }
+    [ConfigurationKeyName("SHAREDFS_SIGNATURE")] public string? Signature { get; set; }
 }

@@ -19,7 +19,8 @@ internal sealed record Setting(string Variable, string Option, string Example)
     public static readonly Setting WriteBack = new("SHAREDFS_WRITE_BACK", "--write-back", "off");
     public static readonly Setting Quota = new("SHAREDFS_QUOTA", "--quota", "5g");
     public static readonly Setting User = new("SHAREDFS_USER", "--user", "www-data");
+    public static readonly Setting Signature = new("SHAREDFS_SIGNATURE", "--signature", "v4");
 
     public static IReadOnlyList<Setting> All { get; } =
-        [Credentials, Symlinks, Endpoint, Region, Mount, AppRoot, CacheTtl, ReadyTimeout, StopTimeout, StagingDir, WriteBack, Quota, User];
+        [Credentials, Symlinks, Endpoint, Region, Mount, AppRoot, CacheTtl, ReadyTimeout, StopTimeout, StagingDir, WriteBack, Quota, User, Signature];
 }

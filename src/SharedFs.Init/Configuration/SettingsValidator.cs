@@ -1,5 +1,6 @@
 using SharedFs.FileSystem;
 using SharedFs.Init.Native;
+using SharedFs.Storage;
 using SharedFs.Init.Symlinks;
 using SharedFs.Init.Users;
 
@@ -104,6 +105,13 @@ internal static class SettingsValidator
                                             "start it as root (it mounts as root, then starts the app as that user)");
         }
 
+        SignatureVersion signature = raw.Signature?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "v4" => SignatureVersion.V4,
+            "v2" => SignatureVersion.V2,
+            _ => throw Invalid(Setting.Signature, $"\"{raw.Signature}\" is not v2 or v4 (v4, the default, suits every current provider; v2 only servers that need it)"),
+        };
+
         return new InitSettings
         {
             Credentials = credentials,
@@ -119,6 +127,7 @@ internal static class SettingsValidator
             WriteBack = writeBack,
             Quota = quota,
             User = user,
+            Signature = signature,
             SingleChild = singleChild,
             NoMount = noMount,
         };

@@ -12,6 +12,7 @@ internal static class MountFailureHint
 {
     public static string For(Exception e) => e switch
     {
+        StorageException { Certificate: { } certificate } => "; " + CertificateHint.Fix(certificate),
         StorageException { Kind: StorageErrorKind.InvalidCredentials } =>
             $"; fix the access key or secret key in {Setting.Credentials.Variable} (ACCESS_KEY_ID:SECRET_KEY:BUCKET)",
         StorageException { Kind: StorageErrorKind.AccessDenied } =>

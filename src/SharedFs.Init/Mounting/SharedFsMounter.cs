@@ -29,6 +29,7 @@ internal sealed class SharedFsMounter(InitSettings settings) : IStorageMounter
             AccessKeyId = credentials.AccessKeyId,
             SecretAccessKey = credentials.SecretAccessKey,
             Bucket = credentials.Bucket,
+            Signature = settings.Signature,
         };
     }
 

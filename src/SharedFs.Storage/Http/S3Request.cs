@@ -1,10 +1,9 @@
-using System.Net.Http.Headers;
-
 namespace SharedFs.Storage.Http;
 
 /// <summary>
 /// One S3 call before signing: method, object key (none for calls on the bucket), query, headers (lower-case
-/// names; x-amz-* ones are signed) and body. A body is sent as UNSIGNED-PAYLOAD unless its hash is given.
+/// names; x-amz-* ones are signed; Content-Type is kept here too, as sent, because SigV2 signs it) and body: streamed
+/// (sent unsigned) or small (its bytes kept, for SigV4 to hash).
 /// </summary>
 internal sealed class S3Request(HttpMethod method, string? key = null)
 {
@@ -13,7 +12,10 @@ internal sealed class S3Request(HttpMethod method, string? key = null)
     public List<(string Name, string? Value)> Query { get; } = [];
     public SortedDictionary<string, string> Headers { get; } = new(StringComparer.Ordinal);
     public HttpContent? Content { get; private set; }
-    public string PayloadHash { get; private set; } = SigV4Signer.EmptyPayloadHash;
+    /// <summary>A streamed body: sent as UNSIGNED-PAYLOAD with SigV4.</summary>
+    public bool Streamed { get; private set; }
+    /// <summary>The bytes of a small body (SigV4 signs their SHA-256).</summary>
+    public byte[]? SmallBody { get; private set; }
 
     public S3Request With(string name, string? value = null)
     {
@@ -38,19 +40,19 @@ internal sealed class S3Request(HttpMethod method, string? key = null)
     public S3Request Body(HttpContent content, long length, string? contentType = null)
     {
         content.Headers.ContentLength = length;
-        if (contentType is not null) content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (contentType is not null) Headers["content-type"] = contentType;
         Content = content;
-        PayloadHash = SigV4Signer.UnsignedPayload;
+        Streamed = true;
         return this;
     }
 
-    /// <summary>A small body sent with its SHA-256 (XML documents of multipart completion and batch delete).</summary>
+    /// <summary>A small body whose hash SigV4 signs (XML documents of multipart completion and batch delete).</summary>
     public S3Request SignedBody(byte[] body, string contentType)
     {
         Content = new ByteArrayContent(body);
         Content.Headers.ContentLength = body.Length;
-        Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        PayloadHash = SigV4Signer.PayloadHash(body);
+        Headers["content-type"] = contentType;
+        SmallBody = body;
         return this;
     }
 }

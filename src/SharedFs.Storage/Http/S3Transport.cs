@@ -4,13 +4,14 @@ using System.Text;
 namespace SharedFs.Storage.Http;
 
 /// <summary>
-/// Sends <see cref="S3Request"/>s to one bucket: addresses them (path style or virtual host), signs them and
+/// Sends <see cref="S3Request"/>s to one bucket: addresses them (path style or virtual host), signs them (SigV4 or
+/// SigV2, <see cref="IRequestSigner"/>) and
 /// turns every answer outside 2xx into an <see cref="S3ServiceException"/> carrying the server's error code.
 /// One pooled HttpClient; no retries here (<see cref="RetryPolicy"/> owns them).
 /// </summary>
-internal sealed class S3Transport(S3StoreOptions options, HttpClient http, RequestMeter? meter = null)
+internal sealed class S3Transport(S3StoreOptions options, HttpClient http, CertificateRecorder certificates, RequestMeter? meter = null)
 {
-    private readonly SigV4Signer _signer = new(options.AccessKeyId, options.SecretAccessKey, options.Region);
+    private readonly IRequestSigner _signer = IRequestSigner.For(options);
     private readonly string _basePath = options.Endpoint.AbsolutePath.TrimEnd('/');
 
     /// <summary>
@@ -21,7 +22,15 @@ internal sealed class S3Transport(S3StoreOptions options, HttpClient http, Reque
     {
         using var message = Build(request);
         if (message.Content?.Headers.ContentLength is { } sent) meter?.Sent(sent);
-        var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (certificates.RefusalBehind(e) is { } problem)
+        {
+            throw new CertificateRefusedException(problem, e); // says what is wrong; RetryPolicy does not retry it
+        }
         // A HEAD's Content-Length is the object's, not bytes that came.
         if (request.Method != HttpMethod.Head && response.Content.Headers.ContentLength is { } received) meter?.Received(received);
         if (response.IsSuccessStatusCode || accepted.Contains(response.StatusCode)) return response;
@@ -45,13 +54,12 @@ internal sealed class S3Transport(S3StoreOptions options, HttpClient http, Reque
         var pathStyle = options.PathStyle;
         var host = pathStyle ? endpoint.Authority : $"{options.Bucket}.{endpoint.Authority}";
         var path = _basePath + (pathStyle ? "/" + options.Bucket : "") + (request.Key is null ? (pathStyle ? "" : "/") : "/" + EncodePath(request.Key));
-        var query = CanonicalQuery(request.Query);
         var wireQuery = string.Join('&', request.Query
             .OrderBy(q => Encode(q.Name), StringComparer.Ordinal).ThenBy(q => Encode(q.Value ?? ""), StringComparer.Ordinal)
             .Select(q => q.Value is null ? Encode(q.Name) : Encode(q.Name) + "=" + Encode(q.Value)));
 
         var headers = new SortedDictionary<string, string>(request.Headers, StringComparer.Ordinal);
-        _signer.Sign(request.Method.Method, host, path, query, headers, request.PayloadHash);
+        _signer.Sign(new SigningRequest(request, host, path, pathStyle ? null : options.Bucket, headers));
 
         var uri = new Uri($"{endpoint.Scheme}://{host}{path}{(wireQuery.Length > 0 ? "?" + wireQuery : "")}");
         var message = new HttpRequestMessage(request.Method, uri) { Content = request.Content, Version = HttpVersion.Version11 };
@@ -92,11 +100,6 @@ internal sealed class S3Transport(S3StoreOptions options, HttpClient http, Reque
             _signer.ClockOffset = serverNow - DateTimeOffset.UtcNow; // the retry signs with the server's clock
         return new S3ServiceException(response.StatusCode, code, text);
     }
-
-    private static string CanonicalQuery(List<(string Name, string? Value)> query) =>
-        string.Join('&', query.Select(q => (Name: Encode(q.Name), Value: Encode(q.Value ?? "")))
-            .OrderBy(q => q.Name, StringComparer.Ordinal).ThenBy(q => q.Value, StringComparer.Ordinal)
-            .Select(q => q.Name + "=" + q.Value));
 
     /// <summary>A key as a URI path: every byte but the unreserved characters and '/' percent-encoded (as S3 signs it).</summary>
     public static string EncodePath(string key) => Encode(key, keepSlash: true);

@@ -8,7 +8,7 @@ namespace SharedFs.Storage.Http;
 /// transport): hashing every uploaded byte would cost CPU the server needs on a small machine. The derived
 /// signing key is cached per day. The clock offset corrects a skewed local clock once the server said so.
 /// </summary>
-internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, string region, Func<DateTime>? clock = null)
+internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, string region, Func<DateTime>? clock = null) : IRequestSigner
 {
     private readonly Func<DateTime> _clock = clock ?? (() => DateTime.UtcNow);
 
@@ -25,6 +25,9 @@ internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, st
         get => TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
         set => Interlocked.Exchange(ref _clockOffsetTicks, value.Ticks);
     }
+
+    public void Sign(SigningRequest request) =>
+        Sign(request.Request.Method.Method, request.Host, request.Path, CanonicalQuery(request.Request.Query), request.Headers, PayloadHashOf(request.Request));
 
     /// <summary>
     /// Adds x-amz-date, x-amz-content-sha256 and Authorization to <paramref name="headers"/>, signing the host, every
@@ -71,6 +74,16 @@ internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, st
             return key;
         }
     }
+
+    /// <summary>Streamed bodies go unsigned; a small body (an XML document) is hashed here, only for SigV4.</summary>
+    public static string PayloadHashOf(S3Request request) =>
+        request.Streamed ? UnsignedPayload : request.SmallBody is { } body ? PayloadHash(body) : EmptyPayloadHash;
+
+    /// <summary>Names and values encoded, sorted by name then value, every parameter with its '='.</summary>
+    public static string CanonicalQuery(IEnumerable<(string Name, string? Value)> query) =>
+        string.Join('&', query.Select(q => (Name: S3Transport.Encode(q.Name), Value: S3Transport.Encode(q.Value ?? "")))
+            .OrderBy(q => q.Name, StringComparer.Ordinal).ThenBy(q => q.Value, StringComparer.Ordinal)
+            .Select(q => q.Name + "=" + q.Value));
 
     public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 

@@ -23,6 +23,7 @@ public sealed class ConfigErrorProcessTests
         { "SHAREDFS_USER", "daemon:no-such-group-x" },
         { "SHAREDFS_USER", "daemon:daemon:daemon" },
         { "SHAREDFS_USER", "12345" },
+        { "SHAREDFS_SIGNATURE", "v3" },
     };
 
     [Theory]
@@ -104,5 +105,23 @@ public sealed class ConfigErrorProcessTests
         Assert.Contains("host_base = 127.0.0.1:7480\n", stdout);
         Assert.Contains("host_bucket = 127.0.0.1:7480\n", stdout);
         Assert.Contains("use_https = False\n", stdout);
+    }
+
+    [Theory]
+    [InlineData("v2", "True")]
+    [InlineData("v4", "False")]
+    [InlineData(null, "False")]
+    public async Task S3cfg_asks_s3cmd_for_signature_v2_only_when_v2_is_selected(string? signature, string expected)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["SCALINGO_SHAREDFS_CREDENTIALS"] = "AKID:" + Secret + ":my-bucket",
+            ["SHAREDFS_ENDPOINT"] = "https://s3.example.com",
+        };
+        if (signature is not null) environment["SHAREDFS_SIGNATURE"] = signature;
+        var (exit, stdout, stderr) = await RunningInit.RunAsync(InitMode.Subreaper, ["s3cfg"], environment);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains($"\nsignature_v2 = {expected}\n", stdout);
+        Assert.Contains("use_https = True\n", stdout);
     }
 }

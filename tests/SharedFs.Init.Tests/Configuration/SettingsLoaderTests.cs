@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration.Memory;
 using SharedFs.Init.Commands;
 using SharedFs.Init.Configuration;
+using SharedFs.Storage;
 
 namespace SharedFs.Init.Tests.Configuration;
 
@@ -110,6 +111,8 @@ public sealed class SettingsLoaderTests
         { "SHAREDFS_STAGING_DIR", "tmp", "absolute path" },
         { "SHAREDFS_WRITE_BACK", "sometimes", "is not on or off" },
         { "SHAREDFS_WRITE_BACK", "auto", "is not on or off" },
+        { "SHAREDFS_SIGNATURE", "v3", "is not v2 or v4" },
+        { "SHAREDFS_SIGNATURE", "sigv2", "is not v2 or v4" },
         { "SCALINGO_SHAREDFS_SYMLINKS", "/etc", "absolute" },
         { "SCALINGO_SHAREDFS_SYMLINKS", "a/../../etc", "\"..\"" },
         { "SCALINGO_SHAREDFS_SYMLINKS", "a//b", "empty segment" },
@@ -134,6 +137,30 @@ public sealed class SettingsLoaderTests
         Assert.Contains("e.g. " + variable + "=", error.Message);
         Assert.DoesNotContain("s3cr3t", error.Message);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
+    [InlineData(null, SignatureVersion.V4)]
+    [InlineData("", SignatureVersion.V4)]
+    [InlineData("v4", SignatureVersion.V4)]
+    [InlineData("v2", SignatureVersion.V2)]
+    [InlineData(" V2 ", SignatureVersion.V2)]
+    public void The_signature_is_v4_unless_v2_is_asked_for(string? value, SignatureVersion expected)
+    {
+        var environment = ValidEnvironment();
+        environment["SHAREDFS_SIGNATURE"] = value;
+        Assert.Equal(expected, Load(environment).Signature);
+        Assert.Equal(expected, SharedFs.Init.Mounting.SharedFsMounter.ToStoreOptions(Load(environment)).Signature);
+    }
+
+    [Fact]
+    public void The_signature_option_overrides_the_environment()
+    {
+        var environment = ValidEnvironment();
+        environment["SHAREDFS_SIGNATURE"] = "v4";
+        Assert.Equal(SignatureVersion.V2, Load(environment, "--signature", "v2").Signature);
+        var error = Assert.Throws<ConfigException>(() => Load(environment, "--signature=v5"));
+        Assert.Equal("--signature: \"v5\" is not v2 or v4 (v4, the default, suits every current provider; v2 only servers that need it); e.g. --signature v4", error.Message);
     }
 
     [Fact]

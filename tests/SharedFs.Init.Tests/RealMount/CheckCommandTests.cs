@@ -34,16 +34,22 @@ public sealed class CheckCommandTests(TestBucket bucket) : IClassFixture<TestBuc
         Assert.Empty(await bucket.ListKeysAsync(".sharedfs-check/"));
     }
 
-    [Fact]
-    public async Task S3cfg_output_drives_a_real_s3cmd_to_list_put_and_get()
+    /// <summary>With v2 the config makes s3cmd sign with V2, which the gateway checks: the config is right either way.</summary>
+    [Theory]
+    [InlineData("v4")]
+    [InlineData("v2")]
+    public async Task S3cfg_output_drives_a_real_s3cmd_to_list_put_and_get(string signature)
     {
         SharedFs.TestSupport.Requirements.Program("s3cmd");
-        var (exit, config, stderr) = await RunningInit.RunAsync(InitMode.Subreaper, ["s3cfg"], Environment(), timeoutSeconds: 30);
+        var environment = Environment();
+        environment["SHAREDFS_SIGNATURE"] = signature;
+        var (exit, config, stderr) = await RunningInit.RunAsync(InitMode.Subreaper, ["s3cfg"], environment, timeoutSeconds: 30);
         Assert.True(exit == 0, $"exit {exit}\n{stderr}");
+        Assert.Contains($"signature_v2 = {(signature == "v2" ? "True" : "False")}\n", config);
         using var folder = new TempDirectory("sharedfs-s3cfg");
         var configPath = folder.Combine("s3cfg");
         File.WriteAllText(configPath, config);
-        await bucket.PutTextAsync("exported/by-the-app.txt", "from the mount side");
+        await bucket.PutTextAsync($"exported-{signature}/by-the-app.txt", "from the mount side");
         File.WriteAllText(folder.Combine("imported.txt"), "imported with s3cmd");
 
         async Task<string> S3cmd(params string[] arguments)
@@ -56,10 +62,10 @@ public sealed class CheckCommandTests(TestBucket bucket) : IClassFixture<TestBuc
             return result.StandardOutput;
         }
 
-        Assert.Contains($"s3://{bucket.Name}/exported/by-the-app.txt", await S3cmd("ls", "-r", $"s3://{bucket.Name}"));
-        await S3cmd("put", folder.Combine("imported.txt"), $"s3://{bucket.Name}/imported/imported.txt");
-        Assert.Equal("imported with s3cmd", await bucket.GetTextAsync("imported/imported.txt"));
-        await S3cmd("get", $"s3://{bucket.Name}/exported/by-the-app.txt", folder.Combine("got.txt"));
+        Assert.Contains($"s3://{bucket.Name}/exported-{signature}/by-the-app.txt", await S3cmd("ls", "-r", $"s3://{bucket.Name}"));
+        await S3cmd("put", folder.Combine("imported.txt"), $"s3://{bucket.Name}/imported-{signature}/imported.txt");
+        Assert.Equal("imported with s3cmd", await bucket.GetTextAsync($"imported-{signature}/imported.txt"));
+        await S3cmd("get", $"s3://{bucket.Name}/exported-{signature}/by-the-app.txt", folder.Combine("got.txt"));
         Assert.Equal("from the mount side", File.ReadAllText(folder.Combine("got.txt")));
     }
 
