@@ -31,7 +31,7 @@ internal sealed partial class SharedFileSystem
                     (parentKey, key) = (_table.KeyOf(directory), childKey);
                     known = _table.Child(directory, name);
                     if (known is { State: NodeState.Deleting }) return Fail(Errno.ENOENT); // removed here, its DELETE queued
-                    if (known is not null && _table.IsTrusted(known)) return EntryFor(known);
+                    if (known is not null && _table.IsTrusted(known)) return KnownEntry(known);
                     version = known?.Remote;
                     if (known is not null) walk = _walks.Begin(directory, parentKey.Length == 0 ? "" : parentKey + "/");
                 }
@@ -40,7 +40,7 @@ internal sealed partial class SharedFileSystem
                     await walk.ConfigureAwait(false);
                     lock (Gate)
                     {
-                        if (_table.Child(directory, name) == known && known!.State != NodeState.Unlinked && _table.IsTrusted(known)) return EntryFor(known);
+                        if (_table.Child(directory, name) == known && known!.State != NodeState.Unlinked && _table.IsTrusted(known)) return KnownEntry(known);
                     }
                 }
                 var answer = known is null
@@ -57,10 +57,32 @@ internal sealed partial class SharedFileSystem
                     }
                     if (_table.Apply(directory, name, answer) is not { } node) return Fail(Errno.ENOENT);
                     _table.AnswerGivenTo(node, context.Pid);
-                    return EntryFor(node);
+                    return FreshEntry(node);
                 }
             }
         });
+
+    /// <summary>
+    /// A lookup the table answered: the open that may follow is another call than the one the bucket last answered,
+    /// so it asks the bucket again (close-to-open).
+    /// </summary>
+    private FuseEntry KnownEntry(Node node)
+    {
+        _table.AnswerUsed(node);
+        return EntryFor(node);
+    }
+
+    /// <summary>
+    /// A lookup the bucket just answered: its answer serves the open of this same call, and only that one. The kernel
+    /// may not keep the name (entry timeout 0), so the next path walk, say the open() that follows a stat(), comes
+    /// back here, finds the answer in the table (<see cref="KnownEntry"/>) and its open asks the bucket: a file removed
+    /// in between is not opened from the stat()'s answer.
+    /// </summary>
+    private FuseEntry FreshEntry(Node node)
+    {
+        var entry = EntryFor(node);
+        return entry with { EntryTimeout = TimeSpan.Zero };
+    }
 
     public override void Forget(ulong inode, ulong count)
     {

@@ -91,7 +91,8 @@ public sealed class LookupTests : IDisposable
     {
         _core.Store.Put("a.txt", "abc"u8.ToArray());
         var first = await _core.LookupAsync("a.txt");
-        Assert.Equal(Core.Ttl, first.Value.EntryTimeout);
+        Assert.Equal(TimeSpan.Zero, first.Value.EntryTimeout); // the bucket's answer serves this call's open only
+        Assert.Equal(Core.Ttl, first.Value.AttributeTimeout);
         _core.Advance(TimeSpan.FromMilliseconds(400));
         var second = await _core.LookupAsync("a.txt");
         Assert.Equal(TimeSpan.FromMilliseconds(600), second.Value.EntryTimeout);

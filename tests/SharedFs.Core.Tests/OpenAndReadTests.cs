@@ -53,6 +53,35 @@ public sealed class OpenAndReadTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stat_just_before_an_open_of_the_same_process_does_not_answer_the_open()
+    {
+        _core.Store.Put("a.txt", "one"u8.ToArray());
+        await _core.InodeOfAsync("a.txt"); // stat(): its lookup asked the bucket, the kernel keeps the name for no time
+        _core.Store.Remove("a.txt"); // another container deletes it
+        _core.Store.ClearRequests();
+
+        var inode = await _core.InodeOfAsync("a.txt"); // open(): the kernel looks up again, the table answers
+        Assert.Equal(Errno.ENOENT, (await _core.Fs.OpenAsync(Core.Caller, inode, 0)).Error);
+        // The open asked (and, finding no file, probed whether the name became a directory).
+        Assert.Equal(["GET a.txt", "GET a.txt", "HEAD a.txt/", "LIST a.txt/"], _core.Store.Requests.Select(r => $"{r.Kind} {r.Key}").Order());
+    }
+
+    [Fact]
+    public async Task An_answer_the_bucket_gave_to_a_stat_by_inode_does_not_answer_a_later_open()
+    {
+        _core.Store.Put("a.txt", "one"u8.ToArray());
+        var inode = await _core.InodeOfAsync("a.txt");
+        Assert.True((await _core.Fs.OpenAsync(Core.Caller, inode, 0)).Ok); // the lookup's answer, used once
+        _core.Clock.Advance(Core.Ttl * 2);
+        Assert.True((await _core.Fs.GetAttributesAsync(Core.Caller, inode, null)).Ok); // fstat(): the bucket answers anew
+        _core.Store.Remove("a.txt");
+        _core.Store.ClearRequests();
+
+        Assert.Equal(Errno.ENOENT, (await _core.Fs.OpenAsync(Core.Caller, inode, 0)).Error); // same process, same instant
+        Assert.Equal(["GET a.txt", "GET a.txt", "HEAD a.txt/", "LIST a.txt/"], _core.Store.Requests.Select(r => $"{r.Kind} {r.Key}").Order());
+    }
+
+    [Fact]
     public async Task Bytes_kept_from_this_mounts_own_upload_give_way_to_another_containers_new_version()
     {
         var (inode, writer) = await _core.CreateAsync("notes.txt");

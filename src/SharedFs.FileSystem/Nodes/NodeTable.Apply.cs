@@ -115,6 +115,7 @@ internal sealed partial class NodeTable
         node.TrustedUntil = Now + TtlTicks;
         node.AnsweredAt = Now;
         node.AnswerUnused = true;
+        node.AnswerPid = 0; // not a lookup's answer (listing, getattr, open) until AnswerGivenTo says whose
         UpdateIdle(node);
     }
 }

@@ -20,7 +20,10 @@ public sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(30));
+        // Far wider than any certificate it issues (they are dated from a later clock reading, and an issued
+        // certificate may not outlive its issuer).
+        var now = DateTimeOffset.UtcNow;
+        Certificate = request.CreateSelfSigned(now.AddYears(-1), now.AddYears(10));
     }
 
     /// <summary>Writes the CA certificate as PEM (what SSL_CERT_FILE points at) and returns the path.</summary>
