@@ -75,7 +75,10 @@ public sealed class MountErrorTests(TestBucket bucket, BadCertificateServers tls
         await Shell.RunAsync($"s3fs {bucket.Name} '{mountPoint}' -o url={bucket.Gateway.Endpoint.ToString().TrimEnd('/')} -o use_path_request_style -o passwd_file='{passwd}'");
         var pid = (await Shell.RunAsync($"pgrep -f -n 's3fs {bucket.Name} {mountPoint}'")).Trim();
         await Shell.RunAsync($"kill -9 {pid}");
-        await Task.Delay(200);
+        // Wait for the kill itself (the process gone), with a deadline only a hang reaches.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.False(Directory.Exists($"/proc/{pid}"), $"s3fs {pid} still runs after kill -9");
         Assert.Throws<IOException>(() => Directory.GetFiles(mountPoint));
         var second = await MountedBucket.MountAsync(bucket, mountPoint, folder.Combine("staging"));
         await File.WriteAllTextAsync(Path.Combine(mountPoint, "again.txt"), "again");

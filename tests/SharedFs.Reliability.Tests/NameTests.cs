@@ -75,7 +75,7 @@ public sealed class NameTests(ITestOutputHelper output) : IAsyncLifetime
             if (S3CmdCan(name)) await s3cmd.RunAsync("put", local, $"s3://{_bucket.Name}/{name}");
             else await _bucket.Client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket.Name, Key = name, FilePath = local });
         }
-        await Task.Delay(1100); // the cache TTL
+        // No wait: every open() asks the bucket (close-to-open) and every opendir() lists anew.
         foreach (var (name, i) in names)
         {
             var (read, errno) = Posix.ReadFile(Path.Combine(_mount.MountPoint, name));

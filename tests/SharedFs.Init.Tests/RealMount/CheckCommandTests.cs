@@ -81,10 +81,8 @@ public sealed class CheckCommandTests(TestBucket bucket) : IClassFixture<TestBuc
             "missing bucket" => (Environment(credentials: $"{bucket.Gateway.AccessKey}:{bucket.Gateway.SecretKey}:no-such-bucket-{Guid.NewGuid():N}"[..^12]), "there is no bucket"),
             _ => (Environment(endpoint: $"http://127.0.0.1:{RealMountWorkspace.ClosedPort()}"), "cannot be reached"),
         };
-        var watch = Stopwatch.StartNew();
         var (exit, stdout, stderr) = await RunningInit.RunAsync(InitMode.Subreaper, ["check"], environment, timeoutSeconds: 30);
         Assert.True(exit == 1, $"exit {exit}\n{stderr}");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
         string error = Assert.Single(stderr.Split('\n'), l => l.Contains("error:"));
         Assert.Contains("check failed at step list", error);
         Assert.Contains(expected, error);

@@ -43,12 +43,9 @@ public sealed class MountLifecycleRealMountTests(TestBucket bucket) : IClassFixt
         }
         string marker = workspace.OutsideFile("app-started");
 
-        var watch = Stopwatch.StartNew();
         var (exit, stdout, stderr) = await RunningInit.RunAsync(mode, ["--", "touch", marker], environment, timeoutSeconds: 30);
-        watch.Stop();
 
         Assert.True(exit == InitSequence.StartupFailed, $"exit {exit}\n{stderr}");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}\n{stderr}");
         string[] errors = stderr.Split('\n').Where(l => l.Contains("error:")).ToArray();
         Assert.True(errors.Length == 1, stderr);
         // A closed port is retried with backoff (about 3 s): on a loaded machine the 5 s ready timeout may come

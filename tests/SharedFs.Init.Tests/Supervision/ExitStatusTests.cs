@@ -65,7 +65,7 @@ public sealed class ExitStatusTests
         init.Signal(Signals.SIGTERM);
         int exit = await init.WaitForExitAsync(TimeSpan.FromSeconds(10));
         Assert.True(exit == 137, $"exit {exit}\n{init.Stderr}");
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 6);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"killed after {watch.Elapsed}, before the 1 s stop timeout");
         Assert.Contains("sending SIGKILL", init.Stderr);
     }
 }

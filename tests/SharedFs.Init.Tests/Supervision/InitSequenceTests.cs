@@ -57,7 +57,7 @@ public sealed class InitSequenceTests : IDisposable
         var watch = System.Diagnostics.Stopwatch.StartNew();
         int code = await Sequence(mounter, "exit 0", TimeSpan.FromMilliseconds(300)).RunAsync();
         Assert.Equal(InitSequence.StartupFailed, code);
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0.25, 5);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.25), $"gave up after {watch.Elapsed}, before the 300 ms ready timeout");
         Assert.Contains("did not answer within 300 ms", _log.ToString());
         Assert.False(File.Exists(Marker));
     }
