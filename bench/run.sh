@@ -113,7 +113,7 @@ meta = {
 }
 json.dump(meta, open(sys.argv[1], "w"), indent=1)
 PY
-python3 "$BENCH/report.py" "$RESULTS_JSONL" "$WORK/meta.json" "$BENCH/results"
+python3 "$BENCH/report.py" "$RESULTS_JSONL" "$WORK/meta.json" "${BENCH_RESULTS:-$BENCH/results}"
 status=$?
 log "done in $((SECONDS - started)) s"
 exit "$status"

@@ -179,13 +179,21 @@ public sealed class InMemoryObjectStore(TimeProvider clock) : IObjectStore
         return Store(key, bytes, options);
     }
 
+    /// <summary>
+    /// As a real server: objects are dated by the server's clock, this far ahead of ours, to the second (as HEAD
+    /// answers), while a PUT's answer carries our own clock (S3 sends no Last-Modified for a PUT). Null: one clock.
+    /// </summary>
+    public TimeSpan? ServerClockAhead { get; set; }
+
     private ObjectInfo Store(string key, byte[] bytes, ObjectWriteOptions options)
     {
         lock (_lock)
         {
-            var stored = new Stored(bytes, options.Metadata.ToDictionary(), options.ContentType, ETagOf(bytes), clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var dated = ServerClockAhead is { } ahead ? DateTimeOffset.FromUnixTimeSeconds((now + ahead).ToUnixTimeSeconds()) : now;
+            var stored = new Stored(bytes, options.Metadata.ToDictionary(), options.ContentType, ETagOf(bytes), dated);
             _objects[key] = stored;
-            return InfoOf(key, stored);
+            return ServerClockAhead is null ? InfoOf(key, stored) : InfoOf(key, stored) with { LastModified = now };
         }
     }
 
