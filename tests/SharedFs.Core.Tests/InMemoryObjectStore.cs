@@ -193,7 +193,7 @@ public sealed class InMemoryObjectStore(TimeProvider clock) : IObjectStore
             var dated = ServerClockAhead is { } ahead ? DateTimeOffset.FromUnixTimeSeconds((now + ahead).ToUnixTimeSeconds()) : now;
             var stored = new Stored(bytes, options.Metadata.ToDictionary(), options.ContentType, ETagOf(bytes), dated);
             _objects[key] = stored;
-            return ServerClockAhead is null ? InfoOf(key, stored) : InfoOf(key, stored) with { LastModified = now };
+            return InfoOf(key, stored) with { LastModified = now }; // our clock, as S3ObjectStore dates a PUT
         }
     }
 

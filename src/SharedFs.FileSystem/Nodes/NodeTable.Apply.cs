@@ -95,16 +95,11 @@ internal sealed partial class NodeTable
     private static bool HoldsLocalBelow(Node node) =>
         node.Children is { Count: > 0 } children && children.Values.Any(child => child.State.IsLocal() || HoldsLocalBelow(child));
 
-    /// <summary>How far our own clock's date of a marker we wrote and the server's may differ (the seconds they fall in).</summary>
-    private static readonly TimeSpan SameMarkerWithin = TimeSpan.FromSeconds(2);
-
     private void Refresh(Node node, RemoteAnswer answer)
     {
         var sameVersion = node.Remote?.ETag == answer.Version.ETag && node.Remote?.Size == answer.Version.Size;
-        // This mount's directory times stand while the marker is the one it knows. Its date is compared loosely: the
-        // answer of our own PUT carries our clock (S3 returns no Last-Modified for a PUT), a HEAD the server's.
-        var keepTimes = node.LocalDirectoryTimes && node.Remote is { } known && known.ETag == answer.Version.ETag
-            && known.Size == answer.Version.Size && (known.LastModified - answer.Version.LastModified).Duration() <= SameMarkerWithin;
+        // This mount's directory times stand while the marker is the one it knows (possibly dated by our own clock).
+        var keepTimes = node.LocalDirectoryTimes && node.Remote is { } known && known.IsOwnWrite(answer.Version);
         node.Attributes = keepTimes
             ? answer.Attributes with { ModifyTime = node.Attributes.ModifyTime, ChangeTime = node.Attributes.ChangeTime }
             : answer.Attributes;
